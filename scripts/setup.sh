@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Installs everything the project needs into ./.venv. `dev` adds test tools and Debian's chromium.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+want=${1:-runtime}
+if [ ! -x .venv/bin/python ]; then
+  python3 -m venv .venv
+fi
+if [ "$want" = dev ]; then
+  .venv/bin/pip install --quiet --disable-pip-version-check -e '.[dev]'
+  if ! command -v chromium >/dev/null 2>&1; then
+    echo "setup: installing Debian's chromium for the browser tests" >&2
+    SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
+  fi
+else
+  .venv/bin/pip install --quiet --disable-pip-version-check -e .
+fi
