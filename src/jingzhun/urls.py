@@ -1,0 +1,8 @@
+from django.urls import include, path
+
+urlpatterns = [
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("jingzhun.web.urls")),
+    path("areas/", include("jingzhun.areas.urls")),
+    path("", include("jingzhun.registry.urls")),
+]

@@ -1,0 +1,2 @@
+def scope(request) -> dict:
+    return {"scope": getattr(request, "scope", None)}
