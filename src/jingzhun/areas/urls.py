@@ -1,2 +1,9 @@
+from django.urls import path
+
+from . import views
+
 app_name = "areas"
-urlpatterns = []
+urlpatterns = [
+    path("", views.tree, name="tree"),
+    path("<str:code>/", views.area, name="area"),
+]

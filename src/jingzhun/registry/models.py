@@ -196,8 +196,12 @@ class LivingConditions(models.Model):
         return f"{self.household_id} {self.year}"
 
     @property
+    def checks(self) -> list[bool]:
+        return [getattr(self, f) for f in self.CHECK_FIELDS]
+
+    @property
     def all_secure(self) -> bool:
-        return all(getattr(self, f) for f in self.CHECK_FIELDS)
+        return all(self.checks)
 
 
 class AuditEvent(models.Model):

@@ -1,2 +1,17 @@
+from django.urls import path
+
+from . import views
+
 app_name = "registry"
-urlpatterns = []
+urlpatterns = [
+    path("households/", views.household_list, name="households"),
+    path("households/export.csv", views.household_export, name="export"),
+    path("households/new/", views.household_new, name="household_new"),
+    path("households/<int:pk>/", views.household_detail, name="household"),
+    path("households/<int:pk>/edit/", views.household_edit, name="household_edit"),
+    path("households/<int:pk>/members/new/", views.member_new, name="member_new"),
+    path("households/<int:pk>/income/<int:year>/", views.income_edit, name="income"),
+    path("households/<int:pk>/conditions/<int:year>/", views.conditions_edit, name="conditions"),
+    path("members/<int:pk>/edit/", views.member_edit, name="member_edit"),
+    path("members/<int:pk>/leave/", views.member_close, name="member_close"),
+]

@@ -1,0 +1,83 @@
+"""Writing and reading the audit trail: who changed what on a household, when, from what to what."""
+
+from django.db import models
+from django.utils import timezone
+
+from jingzhun.areas.scope import Scope, mask_id_number
+
+from .models import AuditEvent, Cause, Household, Income, LivingConditions, Member
+
+ENTITY_MODELS = {"household": Household, "member": Member, "income": Income, "conditions": LivingConditions}
+
+
+def as_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, models.Model):
+        return str(value.pk)
+    if isinstance(value, list | tuple | set):
+        return ",".join(sorted(as_text(v) for v in value))
+    return str(value)
+
+
+def record(household: Household, actor, entity: str, entity_id: int | None, action: str,
+           changes: dict[str, tuple] | None = None, reason: str = "") -> list[AuditEvent]:
+    """One event per changed field; a creation with no field list gets one event."""
+    now = timezone.now()
+    actor_id = actor.pk if actor is not None else None
+    rows = [
+        AuditEvent(household=household, actor_id=actor_id, at=now, entity=entity, entity_id=entity_id,
+                   action=action, field=field, old=as_text(old), new=as_text(new), reason=reason)
+        for field, (old, new) in (changes or {}).items()
+        if as_text(old) != as_text(new)
+    ]
+    if not rows and action != AuditEvent.Action.CHANGE:
+        rows = [AuditEvent(household=household, actor_id=actor_id, at=now, entity=entity,
+                           entity_id=entity_id, action=action, reason=reason)]
+    return AuditEvent.objects.bulk_create(rows)
+
+
+def _display(model, field_name: str, raw: str, scope: Scope) -> str:
+    if not raw:
+        return ""
+    if field_name == "id_number" and not scope.sees_id_numbers:
+        return mask_id_number(raw)
+    try:
+        field = model._meta.get_field(field_name)
+    except Exception:
+        return raw
+    if field_name in {"main_cause", "other_causes"}:
+        names = {c.code: str(c) for c in Cause.objects.all()}
+        return "、".join(names.get(code, code) for code in raw.split(","))
+    if field.choices:
+        labels = {str(k): str(v) for k, v in field.flatchoices}
+        return labels.get(raw, raw)
+    if isinstance(field, models.BooleanField):
+        from django.utils.translation import gettext as _
+
+        return _("yes") if raw == "1" else _("no")
+    return raw
+
+
+def describe(event: AuditEvent, scope: Scope) -> dict:
+    """What a trail row shows: labels translated, ID numbers masked for roles that do not see them."""
+    model = ENTITY_MODELS.get(event.entity, Household)
+    label = event.field
+    if event.field:
+        try:
+            label = str(model._meta.get_field(event.field).verbose_name)
+        except Exception:
+            label = event.field
+    return {
+        "at": event.at,
+        "actor": event.actor,
+        "entity": str(model._meta.verbose_name),
+        "entity_id": event.entity_id,
+        "action": event.get_action_display(),
+        "field": label,
+        "old": _display(model, event.field, event.old, scope),
+        "new": _display(model, event.field, event.new, scope),
+        "reason": event.reason,
+    }

@@ -1,0 +1,96 @@
+"""The shared cast: officers at each level, cadres of village A and B, a helper, an auditor, an outsider,
+and factories for households. Areas are the real Ningxia hierarchy, loaded once per test database."""
+
+import datetime
+import itertools
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth import get_user_model
+from stdnum.cn import ric
+
+from jingzhun.areas.loader import load_ningxia
+from jingzhun.areas.models import Post, Role
+
+# Two villages in one township of Xiji county, a third in another county (Yanchi).
+PROVINCE = "640000000000"
+GUYUAN = "640400000000"
+XIJI = "640422000000"
+JIQIANG = "640422100000"
+VILLAGE_A = "640422100201"
+VILLAGE_B = "640422100202"
+YANCHI = "640323000000"
+VILLAGE_C = "640323100201"
+
+_sequence = itertools.count(1)
+
+
+def make_id_number(area6: str = "640422", born: datetime.date = datetime.date(1980, 5, 17),
+                   sex: str = "M") -> str:
+    """A valid resident ID number, unique within a test run."""
+    order = (next(_sequence) * 2) % 1000
+    order += 1 if sex == "M" else 0
+    body = f"{area6}{born:%Y%m%d}{order:03d}"
+    return body + ric.calc_check_digit(body + "0")
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        load_ningxia()
+
+
+def _user(username: str, role: str | None = None, area: str | None = None):
+    user = get_user_model().objects.create_user(username, password="pw-" + username)
+    if role:
+        Post.objects.create(user=user, role=role, area_id=area)
+    return user
+
+
+@pytest.fixture
+def cast(db):
+    """Users keyed by name. `outsider` has an account but no post, so sees what the public sees."""
+    return {
+        "province": _user("province", Role.PROVINCE_OFFICER, PROVINCE),
+        "prefecture": _user("guyuan", Role.PREFECTURE_OFFICER, GUYUAN),
+        "county": _user("xiji", Role.COUNTY_OFFICER, XIJI),
+        "other_county": _user("yanchi", Role.COUNTY_OFFICER, YANCHI),
+        "township": _user("jiqiang", Role.TOWNSHIP_OFFICER, JIQIANG),
+        "cadre_a": _user("cadre_a", Role.VILLAGE_CADRE, VILLAGE_A),
+        "cadre_b": _user("cadre_b", Role.VILLAGE_CADRE, VILLAGE_B),
+        "helper": _user("helper", Role.HELPER, VILLAGE_A),
+        "auditor": _user("auditor", Role.AUDITOR, XIJI),
+        "outsider": _user("outsider"),
+    }
+
+
+@pytest.fixture
+def make_household(db):
+    """Registers a household through the action, as a cadre of its village would."""
+    from jingzhun.registry import actions
+
+    def factory(village: str = VILLAGE_A, *, actor, head_name: str = "马德福", size: int = 1,
+                id_number: str | None = None, **fields):
+        head = {
+            "name": head_name,
+            "id_number": id_number or make_id_number(),
+            "relation": "head",
+            "education": "primary",
+            "labour": "ordinary",
+            "joined_on": datetime.date(2014, 3, 1),
+        }
+        household = actions.register_household(
+            actor=actor, village_code=village, registered_year=fields.pop("registered_year", 2014),
+            head=head, **fields)
+        for i in range(size - 1):
+            actions.add_member(household, actor=actor, name=f"马小{i}", relation="son",
+                               id_number=make_id_number(born=datetime.date(2005, 1, 1 + i)),
+                               education="junior", labour="none", joined_on=datetime.date(2014, 3, 1))
+        return household
+
+    return factory
+
+
+@pytest.fixture
+def yuan():
+    return lambda value: Decimal(value).quantize(Decimal("0.01"))
