@@ -96,7 +96,8 @@ TIME_ZONE = "Asia/Shanghai"
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = VAR_DIR / "static"
+# Only a deployment that runs collectstatic sets this; the demo serves files from the apps.
+STATIC_ROOT = os.environ.get("STATIC_ROOT") or None
 # Serve static files straight from the apps: no collectstatic step before the demo.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG

@@ -20,7 +20,7 @@ NUMBER_LIKE = re.compile(r"^\d{6,20}$")
 
 def visible_households(scope: Scope) -> QuerySet[Household]:
     """Every household the scope may read: inside its area, and for helpers only their own."""
-    households = Household.objects.filter(scope.area_q("village_id"))
+    households = Household.objects.filter(scope.area_q("village__code"))
     if scope.own_households_only:
         households = households.filter(helper_id=scope.user_id)
     return households
@@ -57,7 +57,7 @@ def search_households(scope: Scope, flt: HouseholdFilter) -> QuerySet[Household]
     households = visible_households(scope)
     if flt.area:
         area = Area.objects.filter(code=flt.area).first()
-        households = households.filter(village_id__startswith=area.prefix if area else flt.area)
+        households = households.filter(village__code__startswith=area.prefix if area else flt.area)
     q = flt.q.strip()
     if ID_LIKE.match(q):
         households = households.filter(members__id_number=q.upper(), members__left_on__isnull=True)
@@ -117,7 +117,7 @@ def child_counts(scope: Scope, area: Area) -> list[AreaCount]:
     width = PREFIX_LENGTH[children[0].level]
     counts = {
         row["part"]: row
-        for row in visible_households(scope).filter(village_id__startswith=area.prefix)
+        for row in visible_households(scope).filter(village__code__startswith=area.prefix)
         .annotate(part=Substr("village_id", 1, width)).values("part")
         .annotate(total=Count("id"), poor=Count("id", filter=Q(status__in=["poor", "returned"])))
     }
