@@ -8,11 +8,12 @@ if [ ! -x .venv/bin/python ]; then
 fi
 if [ "$want" = dev ]; then
   .venv/bin/pip install --quiet --disable-pip-version-check -e '.[dev]'
-  if ! command -v chromium >/dev/null 2>&1; then
-    echo "setup: installing Debian's chromium for the browser tests" >&2
+  # Debian's chromium drives the browser tests; a CJK font lets it draw Chinese in screenshots.
+  if ! command -v chromium >/dev/null 2>&1 || [ ! -d /usr/share/fonts/truetype/wqy ]; then
+    echo "setup: installing Debian's chromium and fonts-wqy-microhei for the browser tests" >&2
     SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo
     $SUDO apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null
   fi
 else
   .venv/bin/pip install --quiet --disable-pip-version-check -e .

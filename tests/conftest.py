@@ -10,7 +10,9 @@ from django.contrib.auth import get_user_model
 from stdnum.cn import ric
 
 from jingzhun.areas.loader import load_ningxia
-from jingzhun.areas.models import Post, Role
+from jingzhun.areas.models import Area, Post, Role
+from jingzhun.registry.causes import load_causes
+from jingzhun.registry.models import Cause
 
 # Two villages in one township of Xiji county, a third in another county (Yanchi).
 PROVINCE = "640000000000"
@@ -35,10 +37,23 @@ def make_id_number(area6: str | None = None, born: datetime.date = datetime.date
     return body + ric.calc_check_digit(body + "0")
 
 
+def ensure_reference_data() -> None:
+    """Areas and causes; transactional tests flush every table, so later tests reload them."""
+    if not Area.objects.filter(code=VILLAGE_C).exists():
+        load_ningxia()
+    if not Cause.objects.exists():
+        load_causes(Cause)
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
-        load_ningxia()
+        ensure_reference_data()
+
+
+@pytest.fixture
+def reference_data(db):
+    ensure_reference_data()
 
 
 @pytest.fixture(autouse=True)
@@ -55,7 +70,7 @@ def _user(username: str, role: str | None = None, area: str | None = None):
 
 
 @pytest.fixture
-def cast(db):
+def cast(reference_data):
     """Users keyed by name. `outsider` has an account but no post, so sees what the public sees."""
     return {
         "province": _user("province", Role.PROVINCE_OFFICER, PROVINCE),
@@ -72,7 +87,7 @@ def cast(db):
 
 
 @pytest.fixture
-def make_household(db):
+def make_household(reference_data):
     """Registers a household through the action, as a cadre of its village would."""
     from jingzhun.registry import actions
 

@@ -61,23 +61,35 @@ def _display(model, field_name: str, raw: str, scope: Scope) -> str:
     return raw
 
 
-def describe(event: AuditEvent, scope: Scope) -> dict:
-    """What a trail row shows: labels translated, ID numbers masked for roles that do not see them."""
-    model = ENTITY_MODELS.get(event.entity, Household)
-    label = event.field
-    if event.field:
-        try:
-            label = str(model._meta.get_field(event.field).verbose_name)
-        except Exception:
-            label = event.field
-    return {
-        "at": event.at,
-        "actor": event.actor,
-        "entity": str(model._meta.verbose_name),
-        "entity_id": event.entity_id,
-        "action": event.get_action_display(),
-        "field": label,
-        "old": _display(model, event.field, event.old, scope),
-        "new": _display(model, event.field, event.new, scope),
-        "reason": event.reason,
-    }
+def trail(events: list[AuditEvent], scope: Scope) -> list[dict]:
+    """Events grouped per save (same moment, actor, record and action), labels translated and
+    ID numbers masked for roles that do not see them."""
+    names = dict(Member.objects.filter(pk__in={e.entity_id for e in events if e.entity == "member"})
+                 .values_list("pk", "name"))
+    groups: list[dict] = []
+    for event in events:
+        key = (event.at, event.actor_id, event.entity, event.entity_id, event.action)
+        if not groups or groups[-1]["key"] != key:
+            model = ENTITY_MODELS.get(event.entity, Household)
+            groups.append({
+                "key": key, "at": event.at, "actor": event.actor, "action": event.get_action_display(),
+                "entity": str(model._meta.verbose_name), "subject": names.get(event.entity_id, "") if event.entity == "member" else "",
+                "reason": event.reason, "changes": [],
+            })
+        if event.field:
+            model = ENTITY_MODELS.get(event.entity, Household)
+            groups[-1]["changes"].append({
+                "field": _label(model, event.field),
+                "old": _display(model, event.field, event.old, scope),
+                "new": _display(model, event.field, event.new, scope),
+            })
+    for group in groups:
+        group["changes"].reverse()  # newest-first events, but fields read in the order they were written
+    return groups
+
+
+def _label(model, field_name: str) -> str:
+    try:
+        return str(model._meta.get_field(field_name).verbose_name)
+    except Exception:
+        return field_name

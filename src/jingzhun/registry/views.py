@@ -60,7 +60,7 @@ def household_export(request):
 @registry_reader
 def household_detail(request, pk: int):
     household = queries.get_household(request.scope, pk)
-    trail = [audit.describe(e, request.scope) for e in queries.audit_trail(household)]
+    trail = audit.trail(queries.audit_trail(household), request.scope)
     return render(request, "registry/household_detail.html", {
         "household": household,
         "members": household.members.all(),

@@ -1,29 +1,10 @@
 from django.db import migrations
 
-# The official list of causes of poverty (main: one; others: several); 因婚 and 因丧 are added by some
-# provincial systems. Source: ../shared/domain/rules.md, "Causes of poverty".
-CAUSES = [
-    ("illness", "因病", "illness"),
-    ("disability", "因残", "disability"),
-    ("schooling", "因学", "schooling costs"),
-    ("disaster", "因灾", "disaster"),
-    ("lack_land", "缺土地", "lack of land"),
-    ("lack_water", "缺水", "lack of water"),
-    ("lack_skills", "缺技术", "lack of skills"),
-    ("lack_labour", "缺劳动力", "lack of labour"),
-    ("lack_capital", "缺资金", "lack of capital"),
-    ("poor_transport", "交通条件落后", "poor transport"),
-    ("lack_drive", "自身发展动力不足", "lack of drive"),
-    ("marriage", "因婚", "marriage costs"),
-    ("funeral", "因丧", "funeral costs"),
-    ("other", "其他", "other"),
-]
+from jingzhun.registry.causes import load_causes
 
 
 def add_causes(apps, schema_editor):
-    Cause = apps.get_model("registry", "Cause")
-    for order, (code, zh, en) in enumerate(CAUSES):
-        Cause.objects.update_or_create(code=code, defaults={"name_zh": zh, "name_en": en, "order": order})
+    load_causes(apps.get_model("registry", "Cause"))
 
 
 class Migration(migrations.Migration):

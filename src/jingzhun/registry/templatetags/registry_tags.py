@@ -14,3 +14,11 @@ def id_for(number: str, scope) -> str:
 @register.filter
 def yuan(value) -> str:
     return "—" if value is None else f"{value:,.2f}"
+
+
+@register.filter
+def person(user, empty: str = "—") -> str:
+    """A user as people know them: full name, else username; `empty` when there is none."""
+    if user is None:
+        return empty
+    return user.get_full_name() or user.username
