@@ -73,7 +73,8 @@ def trail(events: list[AuditEvent], scope: Scope) -> list[dict]:
             model = ENTITY_MODELS.get(event.entity, Household)
             groups.append({
                 "key": key, "at": event.at, "actor": event.actor, "action": event.get_action_display(),
-                "entity": str(model._meta.verbose_name), "subject": names.get(event.entity_id, "") if event.entity == "member" else "",
+                "entity": str(model._meta.verbose_name),
+                "subject": names.get(event.entity_id, "") if event.entity == "member" else "",
                 "reason": event.reason, "changes": [],
             })
         if event.field:
