@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from jingzhun.errors import DomainError
 
-from . import actions, audit, queries
+from . import actions, audit, queries, rules
 from .choices import HouseholdStatus, HouseholdType
 from .decorators import registry_editor, registry_reader
 from .export import export_response
@@ -85,6 +85,13 @@ def _save(request, form, save, success_url, template, context):
     return render(request, template, {"form": form, **context})
 
 
+def _warn_about_id(request, id_number: str) -> None:
+    """Numbers whose area code postdates the birth year are kept, but the user is asked to check."""
+    warning = rules.check_id_number(id_number).warning
+    if warning:
+        messages.warning(request, f"{id_number}: {warning}")
+
+
 @registry_editor
 def household_new(request):
     village = request.GET.get("village")
@@ -99,6 +106,7 @@ def household_new(request):
         except DomainError as error:
             (head if error.field in head.fields else form).add_domain_error(error)
         else:
+            _warn_about_id(request, household.head.id_number)
             messages.success(request, _("Household registered."))
             return redirect("registry:household", pk=household.pk)
     return render(request, "registry/household_new.html", {"form": form, "head": head})
@@ -128,7 +136,8 @@ def member_new(request, pk: int):
     form = MemberForm(request.POST or None)
 
     def save(form):
-        actions.add_member(household, actor=request.user, **form.values())
+        member = actions.add_member(household, actor=request.user, **form.values())
+        _warn_about_id(request, member.id_number)
 
     return _save(request, form, save, household_url(household), "registry/member_form.html",
                  {"household": household})
@@ -140,7 +149,7 @@ def member_edit(request, pk: int):
     form = MemberForm(request.POST or None, instance=member)
 
     def save(form):
-        actions.update_member(member, actor=request.user, **form.values())
+        _warn_about_id(request, actions.update_member(member, actor=request.user, **form.values()).id_number)
 
     return _save(request, form, save, household_url(member.household), "registry/member_form.html",
                  {"household": member.household, "member": member})
