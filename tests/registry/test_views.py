@@ -1,0 +1,174 @@
+import datetime
+import re
+
+from django.urls import reverse
+
+from jingzhun.registry import actions
+from jingzhun.registry.models import Household
+from tests.conftest import VILLAGE_A, VILLAGE_B, make_id_number
+
+
+def field_errors(body: str, name: str) -> str:
+    match = re.search(rf'id="field-{name}".*?</div>', body, re.S)
+    assert match, f"no field {name}"
+    return match.group(0)
+
+
+def registration(head_id: str, **extra) -> dict:
+    data = {
+        "village": VILLAGE_A,
+        "address": "大营村三组",
+        "phone": "",
+        "household_type": "general",
+        "registered_year": 2014,
+        "main_cause": "illness",
+        "other_causes": ["lack_capital"],
+        "head-name": "马进财",
+        "head-id_number": head_id,
+        "head-ethnicity": "hui",
+        "head-education": "primary",
+        "head-health": "healthy",
+        "head-labour": "ordinary",
+        "head-months_away": 0,
+        "head-joined_on": "2014-03-01",
+    }
+    return {**data, **extra}
+
+
+def test_registration_shows_a_bad_head_id_at_its_field_and_stores_nothing(client, cast):
+    client.force_login(cast["cadre_a"])
+    good = make_id_number()
+    response = client.post(reverse("registry:household_new"), registration(good[:-1] + "Y"))
+    assert response.status_code == 200
+    assert "errorlist" in field_errors(response.content.decode(), "head-id_number")
+    assert "errorlist" not in field_errors(response.content.decode(), "head-name")
+    assert not Household.objects.exists()
+
+
+def test_registration_refuses_a_village_outside_the_cadres_area(client, cast):
+    client.force_login(cast["cadre_a"])
+    response = client.post(
+        reverse("registry:household_new"), registration(make_id_number(), village=VILLAGE_B)
+    )
+    assert response.status_code == 200
+    assert "errorlist" in field_errors(response.content.decode(), "village")
+    assert not Household.objects.exists()
+
+
+def test_registration_creates_the_household_and_opens_it(client, cast):
+    client.force_login(cast["cadre_a"])
+    response = client.post(reverse("registry:household_new"), registration(make_id_number()))
+    household = Household.objects.get()
+    assert response["Location"] == reverse("registry:household", args=[household.pk])
+    assert (household.head.name, household.main_cause_id, household.head.ethnicity) == (
+        "马进财",
+        "illness",
+        "hui",
+    )
+    assert list(household.other_causes.values_list("code", flat=True)) == ["lack_capital"]
+
+
+def test_income_form_records_a_year_and_the_page_shows_the_per_person_figure(client, cast, make_household):
+    household = make_household(actor=cast["cadre_a"], size=3)
+    client.force_login(cast["cadre_a"])
+    amounts = {
+        "year": 2019,
+        "wages": "8000",
+        "production_income": "4000",
+        "production_costs": "1500",
+        "property_income": "0",
+        "family_planning_award": "0",
+        "subsistence_allowance": "1200",
+        "five_guarantee_support": "0",
+        "pension": "0",
+        "ecological_compensation": "300",
+        "other_transfers": "0",
+    }
+    response = client.post(reverse("registry:income", args=[household.pk, 2019]), amounts)
+    assert response.status_code == 302
+    body = client.get(reverse("registry:household", args=[household.pk])).content.decode()
+    assert "12,000.00" in body  # net: 8000 + 4000 - 1500 + 1200 + 300
+    assert "4,000.00" in body  # per person, three members
+
+
+def test_income_form_shows_a_negative_amount_at_its_field(client, cast, make_household):
+    household = make_household(actor=cast["cadre_a"])
+    client.force_login(cast["cadre_a"])
+    response = client.post(
+        reverse("registry:income", args=[household.pk, 2019]),
+        {
+            "year": 2019,
+            "wages": "-10",
+            "production_income": "0",
+            "production_costs": "0",
+            "property_income": "0",
+            "family_planning_award": "0",
+            "subsistence_allowance": "0",
+            "five_guarantee_support": "0",
+            "pension": "0",
+            "ecological_compensation": "0",
+            "other_transfers": "0",
+        },
+    )
+    assert response.status_code == 200
+    assert "errorlist" in field_errors(response.content.decode(), "wages")
+    assert not household.incomes.exists()
+
+
+def test_conditions_form_marks_the_failed_guarantees(client, cast, make_household):
+    household = make_household(actor=cast["cadre_a"])
+    client.force_login(cast["cadre_a"])
+    response = client.post(
+        reverse("registry:conditions", args=[household.pk, 2016]),
+        {
+            "year": 2016,
+            "food_secure": "on",
+            "clothing_secure": "on",
+            "education_secure": "on",
+            "medical_secure": "on",
+            "dangerous_house_grade": "C",
+        },
+    )
+    assert response.status_code == 302
+    conditions = household.conditions.get(year=2016)
+    assert (conditions.housing_secure, conditions.water_secure, conditions.all_secure) == (
+        False,
+        False,
+        False,
+    )
+
+
+def test_member_leaving_through_the_page_closes_the_record(client, cast, make_household):
+    household = make_household(actor=cast["cadre_a"], size=2)
+    son = household.members.get(relation="son")
+    client.force_login(cast["cadre_a"])
+    response = client.post(
+        reverse("registry:member_close", args=[son.pk]),
+        {"left_on": "2021-06-01", "left_reason": "married_out"},
+    )
+    assert response.status_code == 302
+    son.refresh_from_db()
+    assert (son.left_on, son.left_reason) == (datetime.date(2021, 6, 1), "married_out")
+
+
+def test_list_filters_and_search(client, cast, make_household):
+    ill = make_household(actor=cast["cadre_a"], head_name="马有福", main_cause="illness")
+    dibao = make_household(
+        actor=cast["cadre_a"], head_name="杨国华", household_type="subsistence", main_cause="disability"
+    )
+    actions.change_status(dibao, "exited", actor=cast["county"], reason="verified")
+    client.force_login(cast["county"])
+    url = reverse("registry:households")
+
+    def numbers(**params) -> set[str]:
+        body = client.get(url, params).content.decode()
+        return {n for n in (ill.number, dibao.number) if n in body}
+
+    assert numbers() == {ill.number, dibao.number}
+    assert numbers(q="杨国") == {dibao.number}
+    assert numbers(q=ill.head.id_number) == {ill.number}
+    assert numbers(q=dibao.number) == {dibao.number}
+    assert numbers(status="exited") == {dibao.number}
+    assert numbers(type="subsistence") == {dibao.number}
+    assert numbers(cause="illness") == {ill.number}
+    assert numbers(area=VILLAGE_B) == set()
