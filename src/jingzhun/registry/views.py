@@ -94,7 +94,9 @@ def _warn_about_id(request, id_number: str) -> None:
 
 @registry_editor
 def household_new(request):
-    village = request.GET.get("village")
+    # A cadre registers in their own village; others pick one, or arrive from a village's list.
+    own_village = request.scope.area_code if len(request.scope.prefix) == 12 else None
+    village = request.GET.get("village") or own_village
     form = NewHouseholdForm(request.POST or None, scope=request.scope,
                             initial={"village": village} if village else None)
     head = HeadForm(request.POST or None, prefix="head")
