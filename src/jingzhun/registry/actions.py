@@ -228,7 +228,7 @@ def record_income(household: Household, year: int, *, actor, **amounts) -> Incom
             setattr(income, field, _amount(field, amounts[field]))
     income.save()
     audit.record(household, actor, "income", income.pk, AuditEvent.Action.CHANGE,
-                 {f"{f}": (None if created else before[f], getattr(income, f)) for f in Income.AMOUNT_FIELDS},
+                 {f: (None if created else before[f], getattr(income, f)) for f in Income.AMOUNT_FIELDS},
                  reason=str(year))
     return income
 

@@ -1,7 +1,9 @@
 """Writing and reading the audit trail: who changed what on a household, when, from what to what."""
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from jingzhun.areas.scope import Scope, mask_id_number
 
@@ -39,24 +41,20 @@ def record(household: Household, actor, entity: str, entity_id: int | None, acti
     return AuditEvent.objects.bulk_create(rows)
 
 
-def _display(model, field_name: str, raw: str, scope: Scope) -> str:
+def _display(model, field_name: str, raw: str, scope: Scope, cause_names: dict[str, str]) -> str:
     if not raw:
         return ""
     if field_name == "id_number" and not scope.sees_id_numbers:
         return mask_id_number(raw)
+    if field_name in {"main_cause", "other_causes"}:
+        return "、".join(cause_names.get(code, code) for code in raw.split(","))
     try:
         field = model._meta.get_field(field_name)
-    except Exception:
+    except FieldDoesNotExist:
         return raw
-    if field_name in {"main_cause", "other_causes"}:
-        names = {c.code: str(c) for c in Cause.objects.all()}
-        return "、".join(names.get(code, code) for code in raw.split(","))
     if field.choices:
-        labels = {str(k): str(v) for k, v in field.flatchoices}
-        return labels.get(raw, raw)
+        return {str(k): str(v) for k, v in field.flatchoices}.get(raw, raw)
     if isinstance(field, models.BooleanField):
-        from django.utils.translation import gettext as _
-
         return _("yes") if raw == "1" else _("no")
     return raw
 
@@ -64,6 +62,7 @@ def _display(model, field_name: str, raw: str, scope: Scope) -> str:
 def trail(events: list[AuditEvent], scope: Scope) -> list[dict]:
     """Events grouped per save (same moment, actor, record and action), labels translated and
     ID numbers masked for roles that do not see them."""
+    cause_names = {c.code: str(c) for c in Cause.objects.all()}
     names = dict(Member.objects.filter(pk__in={e.entity_id for e in events if e.entity == "member"})
                  .values_list("pk", "name"))
     groups: list[dict] = []
@@ -81,8 +80,8 @@ def trail(events: list[AuditEvent], scope: Scope) -> list[dict]:
             model = ENTITY_MODELS.get(event.entity, Household)
             groups[-1]["changes"].append({
                 "field": _label(model, event.field),
-                "old": _display(model, event.field, event.old, scope),
-                "new": _display(model, event.field, event.new, scope),
+                "old": _display(model, event.field, event.old, scope, cause_names),
+                "new": _display(model, event.field, event.new, scope, cause_names),
             })
     for group in groups:
         group["changes"].reverse()  # newest-first events, but fields read in the order they were written
@@ -92,5 +91,5 @@ def trail(events: list[AuditEvent], scope: Scope) -> list[dict]:
 def _label(model, field_name: str) -> str:
     try:
         return str(model._meta.get_field(field_name).verbose_name)
-    except Exception:
+    except FieldDoesNotExist:
         return field_name
