@@ -18,3 +18,12 @@ if [ "$want" = dev ]; then
 else
   .venv/bin/pip install --quiet --disable-pip-version-check -e .
 fi
+# The translations (.po) are compiled to .mo on every run; compilemessages needs GNU gettext's msgfmt.
+if ! command -v msgfmt >/dev/null 2>&1; then
+  echo "setup: installing Debian's gettext (msgfmt) to compile the translations" >&2
+  SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq gettext >/dev/null
+fi
+# From the project root, skipping the venv: only the project's own locale directories are compiled.
+.venv/bin/jingzhun compilemessages --ignore=.venv --verbosity 0
