@@ -1,0 +1,90 @@
+import time
+import unicodedata
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
+from django.utils import translation
+
+from jingzhun.areas.loader import load_ningxia
+from jingzhun.areas.models import Role
+from jingzhun.demo.generate import ensure_causes, generate_region
+from jingzhun.demo.users import PASSWORD, create_demo_users
+
+MIN_HOUSEHOLDS = 50
+
+
+class Command(BaseCommand):
+    help = ("Build a fresh database holding a synthetic Ningxia registry (end of 2019) and demo users, "
+            "then serve it.")
+
+    def add_arguments(self, parser):
+        parser.add_argument("--households", type=int, default=20000)
+        parser.add_argument("--port", type=int, default=8000)
+        parser.add_argument("--no-serve", action="store_true", help="build the database and stop")
+        parser.add_argument("--seed", type=int, default=2013)
+
+    def handle(self, *args, households, port, no_serve, seed, **options):
+        if households < MIN_HOUSEHOLDS:
+            raise CommandError(f"--households must be at least {MIN_HOUSEHOLDS}: the demo users need "
+                               "households in two Xiji villages.")
+        started = time.perf_counter()
+        self.say(f"Fresh database: {self.fresh_database()}")
+        areas = load_ningxia()
+        self.say(f"Loaded {areas:,} Ningxia areas.")
+        summary = generate_region(households=households, seed=seed, progress=True)
+        demo = create_demo_users(summary.cadre_village, summary.cadre2_village, seed=seed)
+        elapsed = time.perf_counter() - started
+        self.say("")
+        self.sign_in_table(demo)
+        self.say(f"\nSign in at http://127.0.0.1:{port}/ as any user above, password {PASSWORD}.")
+        self.say(f"Built in {elapsed:.1f} s (generator {summary.seconds:.1f} s): {summary.households:,} "
+                 f"households, {summary.members:,} members, {summary.incomes:,} incomes, "
+                 f"{summary.poor_villages:,} poor villages.")
+        if not no_serve:
+            call_command("serve", port=port)
+
+    def fresh_database(self) -> str:
+        db = settings.DATABASES["default"]
+        name = str(db["NAME"])
+        if connection.vendor == "sqlite" and name and ":memory:" not in name and "mode=memory" not in name:
+            path = Path(name)
+            connection.close()
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{path}{suffix}").unlink(missing_ok=True)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            call_command("migrate", verbosity=0, interactive=False)
+            return str(path)
+        call_command("migrate", verbosity=0, interactive=False)
+        call_command("flush", verbosity=0, interactive=False)
+        ensure_causes()  # flush empties the migration's data too
+        return f"{connection.vendor} database {db['NAME']}"
+
+    def sign_in_table(self, demo) -> None:
+        rows = [("username", "role", "", "area", "", "password")]
+        for user in demo:
+            label = Role(user.role).label
+            with translation.override("en"):
+                english = str(label)
+            with translation.override("zh-hans"):
+                chinese = str(label)
+            rows.append((user.username, chinese, english, user.area.name_zh, user.area.name_en, PASSWORD))
+        widths = [max(_width(row[i]) for row in rows) for i in range(len(rows[0]))]
+        for number, row in enumerate(rows):
+            self.say("  ".join(_pad(cell, width) for cell, width in zip(row, widths, strict=True)).rstrip())
+            if number == 0:
+                self.say("  ".join("-" * width for width in widths))
+
+    def say(self, text: str) -> None:
+        self.stdout.write(text)
+
+
+def _width(text: str) -> int:
+    """Columns a string takes in a terminal: Chinese characters take two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * (width - _width(text))
