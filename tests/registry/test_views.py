@@ -172,3 +172,15 @@ def test_list_filters_and_search(client, cast, make_household):
     assert numbers(type="subsistence") == {dibao.number}
     assert numbers(cause="illness") == {ill.number}
     assert numbers(area=VILLAGE_B) == set()
+
+
+def test_member_form_shows_the_id_error_together_with_the_others(client, cast, make_household):
+    household = make_household(actor=cast["cadre_a"])
+    client.force_login(cast["cadre_a"])
+    good = make_id_number(born=datetime.date(2008, 9, 1), sex="F")
+    response = client.post(reverse("registry:member_new", args=[household.pk]),
+                           {"name": "马小花", "id_number": good[:-1] + ("0" if good[-1] != "0" else "1")})
+    body = response.content.decode()
+    assert "errorlist" in field_errors(body, "id_number")
+    assert "errorlist" in field_errors(body, "relation")
+    assert household.members.count() == 1

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jingzhun.areas.models import Area, Level
 
+from . import rules
 from .choices import LeftReason
 from .models import Cause, Household, Income, LivingConditions, Member
 
@@ -67,6 +68,13 @@ class MemberForm(ActionModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["joined_on"].initial = datetime.date.today()
+
+    def clean_id_number(self) -> str:
+        """The same rule the action applies, here so its error shows beside the others at once."""
+        try:
+            return rules.check_id_number(self.cleaned_data["id_number"]).number
+        except rules.IdNumberError as error:
+            raise forms.ValidationError(error.message, code=error.code) from None
 
     def clean(self):
         data = super().clean()

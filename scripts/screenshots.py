@@ -1,0 +1,61 @@
+"""Screenshots for the README tour, taken from a running demo in Debian's chromium.
+
+Usage: .venv/bin/python scripts/screenshots.py [http://127.0.0.1:8000]
+"""
+
+import shutil
+import sys
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+OUT = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
+
+
+def busiest_child(page) -> str:
+    """The link of the child area holding the most households."""
+    return page.evaluate("""() => {
+        let best = null, most = -1;
+        for (const row of document.querySelectorAll('#children tbody tr')) {
+            const n = parseInt(row.cells[2].innerText.replace(/,/g, ''), 10);
+            if (n > most) { most = n; best = row.querySelector('a').getAttribute('href'); }
+        }
+        return best;
+    }""")
+
+
+def main(base: str) -> None:
+    OUT.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=shutil.which("chromium"), args=ARGS)
+        page = browser.new_context(base_url=base, viewport={"width": 1280, "height": 900},
+                                    locale="zh-CN").new_page()
+        page.goto("/accounts/login/")
+        page.screenshot(path=OUT / "1-sign-in.png")
+        page.fill("#id_username", "xiji")
+        page.fill("#id_password", "jingzhun2026")
+        page.click("form.form button[type=submit]")
+        page.screenshot(path=OUT / "2-county-areas.png")
+        page.goto(busiest_child(page))
+        page.goto(busiest_child(page))
+        page.screenshot(path=OUT / "3-village-households.png")
+        page.locator("#households tbody a").first.click()
+        page.screenshot(path=OUT / "4-household.png", full_page=True)
+        household_url = page.url
+        page.click("#add-member")
+        page.fill("#id_name", "马小花")
+        page.fill("#id_id_number", "640422200809010080")  # check digit should be 2
+        page.select_option("#id_relation", "daughter")
+        page.select_option("#id_education", "junior")
+        page.select_option("#id_labour", "none")
+        page.click("#member-form button[type=submit]")
+        page.screenshot(path=OUT / "5-member-error.png")
+        page.goto(household_url)
+        page.click("#language-form button")
+        page.screenshot(path=OUT / "6-household-english.png", full_page=True)
+        browser.close()
+
+
+if __name__ == "__main__":
+    main(sys.argv[1] if len(sys.argv) > 1 else "http://127.0.0.1:8000")
