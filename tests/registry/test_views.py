@@ -4,7 +4,7 @@ import re
 from django.urls import reverse
 
 from jingzhun.registry import actions
-from jingzhun.registry.models import Household
+from jingzhun.registry.models import Household, Income
 from tests.conftest import VILLAGE_A, VILLAGE_B, make_id_number
 
 
@@ -68,22 +68,16 @@ def test_registration_creates_the_household_and_opens_it(client, cast):
     assert list(household.other_causes.values_list("code", flat=True)) == ["lack_capital"]
 
 
+def income_post(year: int = 2019, **amounts) -> dict:
+    """A filled income form: every source zero unless given."""
+    return {"year": year, **{field: "0" for field in Income.AMOUNT_FIELDS}, **amounts}
+
+
 def test_income_form_records_a_year_and_the_page_shows_the_per_person_figure(client, cast, make_household):
     household = make_household(actor=cast["cadre_a"], size=3)
     client.force_login(cast["cadre_a"])
-    amounts = {
-        "year": 2019,
-        "wages": "8000",
-        "production_income": "4000",
-        "production_costs": "1500",
-        "property_income": "0",
-        "family_planning_award": "0",
-        "subsistence_allowance": "1200",
-        "five_guarantee_support": "0",
-        "pension": "0",
-        "ecological_compensation": "300",
-        "other_transfers": "0",
-    }
+    amounts = income_post(wages="8000", production_income="4000", production_costs="1500",
+                          subsistence_allowance="1200", ecological_compensation="300")
     response = client.post(reverse("registry:income", args=[household.pk, 2019]), amounts)
     assert response.status_code == 302
     body = client.get(reverse("registry:household", args=[household.pk])).content.decode()
@@ -94,22 +88,7 @@ def test_income_form_records_a_year_and_the_page_shows_the_per_person_figure(cli
 def test_income_form_shows_a_negative_amount_at_its_field(client, cast, make_household):
     household = make_household(actor=cast["cadre_a"])
     client.force_login(cast["cadre_a"])
-    response = client.post(
-        reverse("registry:income", args=[household.pk, 2019]),
-        {
-            "year": 2019,
-            "wages": "-10",
-            "production_income": "0",
-            "production_costs": "0",
-            "property_income": "0",
-            "family_planning_award": "0",
-            "subsistence_allowance": "0",
-            "five_guarantee_support": "0",
-            "pension": "0",
-            "ecological_compensation": "0",
-            "other_transfers": "0",
-        },
-    )
+    response = client.post(reverse("registry:income", args=[household.pk, 2019]), income_post(wages="-10"))
     assert response.status_code == 200
     assert "errorlist" in field_errors(response.content.decode(), "wages")
     assert not household.incomes.exists()
