@@ -163,3 +163,32 @@ def test_member_form_shows_the_id_error_together_with_the_others(client, cast, m
     assert "errorlist" in field_errors(body, "id_number")
     assert "errorlist" in field_errors(body, "relation")
     assert household.members.count() == 1
+
+
+def test_closing_a_household_keeps_it_and_freezes_it(client, cast, make_household):
+    household = make_household(actor=cast["cadre_a"], size=2)
+    client.force_login(cast["cadre_a"])
+    url = reverse("registry:household_close", args=[household.pk])
+    assert "errorlist" in field_errors(client.post(url, {"reason": ""}).content.decode(), "reason")
+    response = client.post(url, {"reason": "registered in error"})
+    assert response.status_code == 302
+    household.refresh_from_db()
+    assert household.status == "closed"
+    event = household.audit_events.get(action="status")
+    assert (event.old, event.new, event.reason, event.actor) == ("poor", "closed", "registered in error",
+                                                                 cast["cadre_a"])
+    assert household.members.count() == 2
+    # A closed record can no longer be changed, through any form.
+    response = client.post(reverse("registry:household_edit", args=[household.pk]),
+                           {"address": "x", "household_type": "general", "registered_year": 2014})
+    assert response.status_code == 200 and Household.objects.get(pk=household.pk).address != "x"
+
+
+def test_read_only_roles_cannot_close_a_household(client, cast, make_household):
+    household = make_household(actor=cast["cadre_a"])
+    for role in ("auditor", "province"):
+        client.force_login(cast[role])
+        assert client.post(reverse("registry:household_close", args=[household.pk]),
+                           {"reason": "x"}).status_code == 403
+    household.refresh_from_db()
+    assert household.status == "poor"

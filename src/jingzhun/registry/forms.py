@@ -106,3 +106,8 @@ class ConditionsForm(ActionModelForm):
     class Meta:
         model = LivingConditions
         fields = ["year", *LivingConditions.CHECK_FIELDS, "dangerous_house_grade"]
+
+
+class CloseHouseholdForm(DomainErrorForm, forms.Form):
+    reason = forms.CharField(label=_("reason"), max_length=200,
+                             help_text=_("For example: all members died, moved away, registered in error."))

@@ -9,6 +9,7 @@ urlpatterns = [
     path("households/new/", views.household_new, name="household_new"),
     path("households/<int:pk>/", views.household_detail, name="household"),
     path("households/<int:pk>/edit/", views.household_edit, name="household_edit"),
+    path("households/<int:pk>/close/", views.household_close, name="household_close"),
     path("households/<int:pk>/members/new/", views.member_new, name="member_new"),
     path("households/<int:pk>/income/<int:year>/", views.income_edit, name="income"),
     path("households/<int:pk>/conditions/<int:year>/", views.conditions_edit, name="conditions"),

@@ -15,6 +15,7 @@ from .choices import HouseholdStatus, HouseholdType
 from .decorators import registry_editor, registry_reader
 from .export import export_response
 from .forms import (
+    CloseHouseholdForm,
     CloseMemberForm,
     ConditionsForm,
     HeadForm,
@@ -130,6 +131,20 @@ def household_edit(request, pk: int):
 
 def household_url(household) -> str:
     return reverse("registry:household", args=[household.pk])
+
+
+@registry_editor
+def household_close(request, pk: int):
+    """Households are never deleted: their record is closed, with the reason, and kept."""
+    household = queries.get_household(request.scope, pk)
+    form = CloseHouseholdForm(request.POST or None)
+
+    def save(form):
+        actions.change_status(household, HouseholdStatus.CLOSED, actor=request.user,
+                              reason=form.cleaned_data["reason"])
+
+    return _save(request, form, save, household_url(household), "registry/household_close.html",
+                 {"household": household})
 
 
 @registry_editor
