@@ -1,6 +1,7 @@
 """One settings module, configured from the environment."""
 
 import os
+import secrets
 from pathlib import Path
 
 import dj_database_url
@@ -19,7 +20,20 @@ def env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
-SECRET_KEY = os.environ.get("SECRET_KEY", "jingzhun-local-demo-key-change-me-in-production")
+def secret_key() -> str:
+    """SECRET_KEY from the environment, else a random key made once and kept in var/ (never a
+    literal in the code, which every installation would share)."""
+    if os.environ.get("SECRET_KEY"):
+        return os.environ["SECRET_KEY"]
+    path = VAR_DIR / "secret_key"
+    if not path.exists():
+        VAR_DIR.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(50))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+SECRET_KEY = secret_key()
 DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
 
