@@ -1,29 +1,33 @@
 #!/usr/bin/env bash
-# Installs everything the project needs into ./.venv. `dev` adds test tools and Debian's chromium.
+# Installs everything the project needs into ./.venv. `dev` adds the test tools and the Debian packages
+# the tests drive: chromium (browser tests), a CJK font (Chinese in screenshots), LibreOffice Calc
+# (spreadsheets written by another program than ours).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 want=${1:-runtime}
-if [ ! -x .venv/bin/python ]; then
-  python3 -m venv .venv
-fi
+
+apt_install() {  # apt_install [--no-install-recommends] PACKAGE... : nothing when no package is given
+  local packages=("$@"); [ "${1:-}" != --no-install-recommends ] || packages=("${@:2}")
+  [ ${#packages[@]} -gt 0 ] || return 0
+  echo "setup: installing Debian packages: ${packages[*]}" >&2
+  local sudo=""; [ "$(id -u)" = 0 ] || sudo=sudo
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "$@" >/dev/null
+}
+
+[ -x .venv/bin/python ] || python3 -m venv .venv
+missing=()
+# compilemessages below needs GNU gettext's msgfmt.
+command -v msgfmt >/dev/null 2>&1 || missing+=(gettext)
 if [ "$want" = dev ]; then
   .venv/bin/pip install --quiet --disable-pip-version-check -e '.[dev]'
-  # Debian's chromium drives the browser tests; a CJK font lets it draw Chinese in screenshots.
-  if ! command -v chromium >/dev/null 2>&1 || [ ! -d /usr/share/fonts/truetype/wqy ]; then
-    echo "setup: installing Debian's chromium and fonts-wqy-microhei for the browser tests" >&2
-    SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo
-    $SUDO apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null
-  fi
+  command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+  [ -d /usr/share/fonts/truetype/wqy ] || missing+=(fonts-wqy-microhei)
+  # Calc alone, without the recommended desktop suite.
+  command -v soffice >/dev/null 2>&1 || apt_install --no-install-recommends libreoffice-calc-nogui
 else
   .venv/bin/pip install --quiet --disable-pip-version-check -e .
 fi
-# The translations (.po) are compiled to .mo on every run; compilemessages needs GNU gettext's msgfmt.
-if ! command -v msgfmt >/dev/null 2>&1; then
-  echo "setup: installing Debian's gettext (msgfmt) to compile the translations" >&2
-  SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo
-  $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq gettext >/dev/null
-fi
+apt_install "${missing[@]}"
 # From the project root, skipping the venv: only the project's own locale directories are compiled.
 .venv/bin/jingzhun compilemessages --ignore=.venv --verbosity 0
