@@ -1,7 +1,10 @@
 """Every role against every registry page: list, detail, edit, export. One household in village A."""
 
+import io
+
 import pytest
 from django.urls import reverse
+from python_calamine import CalamineWorkbook
 
 from jingzhun.areas.scope import mask_id_number
 
@@ -103,9 +106,39 @@ def test_export(client, cast, household, role):
         assert mask_id_number(household.head.id_number) in body or full_ids
 
 
+@pytest.mark.parametrize("role", EXPECTED)
+def test_export_xlsx(client, cast, household, role):
+    response = _client(client, cast, role).get(reverse("registry:export_xlsx"))
+    sees, _edit, exports, full_ids = EXPECTED[role]
+    if not exports:
+        assert response.status_code == 403
+        return
+    assert response.status_code == 200
+    workbook = CalamineWorkbook.from_filelike(io.BytesIO(b"".join(response.streaming_content)))
+    rows = workbook.get_sheet_by_index(0).to_python()
+    cells = {cell for row in rows[1:] for cell in row}
+    assert (household.number in cells) is sees
+    assert len(rows) == (3 if sees else 1)  # header and two members, or the header alone
+    if sees:
+        head_id = household.head.id_number
+        assert (head_id in cells) is full_ids
+        assert (mask_id_number(head_id) in cells) is not full_ids
+
+
+@pytest.mark.parametrize("role", EXPECTED)
+def test_template(client, cast, role):
+    response = _client(client, cast, role).get(reverse("registry:template"))
+    _sees, edits, _export, _ids = EXPECTED[role]
+    assert response.status_code == (200 if edits else 403)
+    body = _client(client, cast, role).get(reverse("registry:households")).content.decode()
+    assert (reverse("registry:template") in body) is edits
+    assert (reverse("registry:export_xlsx") in body) is EXPECTED[role][2]
+
+
 def test_anonymous_is_sent_to_sign_in(client, household):
     for url in (reverse("registry:households"), reverse("registry:household", args=[household.pk]),
-                reverse("registry:export"), reverse("areas:tree")):
+                reverse("registry:export"), reverse("registry:export_xlsx"), reverse("registry:template"),
+                reverse("areas:tree")):
         response = client.get(url)
         assert response.status_code == 302
         assert response["Location"].startswith(reverse("login"))

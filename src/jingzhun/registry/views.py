@@ -13,7 +13,7 @@ from jingzhun.errors import DomainError
 from . import actions, audit, queries, rules
 from .choices import HouseholdStatus, HouseholdType
 from .decorators import registry_editor, registry_reader
-from .export import export_response
+from .export import export_response, members_xlsx_response, template_response
 from .forms import (
     CloseHouseholdForm,
     CloseMemberForm,
@@ -56,6 +56,20 @@ def household_export(request):
         raise PermissionDenied
     households = queries.search_households(request.scope, _filter_from(request))
     return export_response(request.scope, households)
+
+
+@registry_reader
+def household_export_xlsx(request):
+    """The filtered list as the register's member rows (.xlsx), in the layout import reads back."""
+    if not request.scope.exports:
+        raise PermissionDenied
+    households = queries.search_households(request.scope, _filter_from(request))
+    return members_xlsx_response(request.scope, households)
+
+
+@registry_editor
+def register_template(request):
+    return template_response()
 
 
 @registry_reader
