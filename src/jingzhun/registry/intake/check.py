@@ -1,0 +1,221 @@
+"""Checking a read table row by row and household by household; reads the database in bulk, writes nothing.
+
+The result groups rows into households (plans the loader writes) and lists every problem as
+(row, column key, message) in the active language. Warnings are listed but do not reject a row.
+"""
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext as _
+
+from jingzhun.areas.models import Area, Level
+from jingzhun.areas.scope import Scope
+
+from ..actions import TRANSITIONS
+from ..choices import HouseholdStatus, Relation
+from ..models import Cause, Household, Member
+from .cells import CellError, Parsers, cause_labels
+from .columns import INCOME_COLUMNS
+from .read import Table
+
+CHUNK = 500  # values per IN (...) lookup
+HOUSEHOLD_KEYS = ("village", "household_type", "status", "registered_year", "address", "phone",
+                  "main_cause", "other_causes", "income_year", *(key for key, _zh, _en in INCOME_COLUMNS))
+
+
+@dataclass
+class Problem:
+    row: int
+    key: str
+    message: str
+    warning: bool = False
+
+
+@dataclass
+class MemberPlan:
+    row: int
+    values: dict  # the member's cells, clean; id_number holds a rules.IdNumber
+
+
+@dataclass
+class HouseholdPlan:
+    number: str
+    rows: list[int] = field(default_factory=list)
+    values: dict = field(default_factory=dict)  # household cells, clean, from its first row
+    members: list[MemberPlan] = field(default_factory=list)
+    existing: dict | None = None  # id, status, village_id of the household already in the registry
+
+
+@dataclass
+class Checked:
+    table: Table
+    households: list[HouseholdPlan]
+    problems: list[Problem]
+
+    @property
+    def bad_rows(self) -> set[int]:
+        return {p.row for p in self.problems if not p.warning}
+
+    def valid_households(self) -> list[HouseholdPlan]:
+        """Households none of whose rows has an error (warnings do not count)."""
+        bad = self.bad_rows
+        return [h for h in self.households if not any(row in bad for row in h.rows)]
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if not p.warning]
+
+
+def _chunks(values: list, size: int = CHUNK):
+    for start in range(0, len(values), size):
+        yield values[start:start + size]
+
+
+def check_table(table: Table, scope: Scope, *, today: datetime.date | None = None,
+                progress: Callable[[int], None] | None = None) -> Checked:
+    parsers = Parsers(cause_labels(Cause.objects.all()), today=today)
+    problems: list[Problem] = []
+    households: dict[str, HouseholdPlan] = {}
+    columns = [(column, parsers.parser_for(column)) for column in table.columns]
+    required = _("This field is required.")
+    for done, (number, cells) in enumerate(table.rows, start=1):
+        clean = {}
+        for (column, parse), text in zip(columns, cells, strict=True):
+            if not text:
+                if column.required:
+                    problems.append(Problem(number, column.key, required))
+                continue
+            try:
+                value, warning = parse(text)
+            except CellError as error:
+                problems.append(Problem(number, column.key, error.message))
+                continue
+            clean[column.key] = value
+            if warning:
+                problems.append(Problem(number, column.key, warning, warning=True))
+        household_number = clean.get("household_number") or f"#{number}"
+        plan = households.get(household_number)
+        if plan is None:
+            plan = households[household_number] = HouseholdPlan(household_number)
+            plan.values = {k: clean.get(k) for k in HOUSEHOLD_KEYS}
+        else:
+            for key in HOUSEHOLD_KEYS:
+                if key in clean and plan.values[key] is not None and clean[key] != plan.values[key]:
+                    problems.append(Problem(number, key, _("Differs from row %(r)d of the same household.")
+                                            % {"r": plan.rows[0]}))
+                elif plan.values[key] is None:
+                    plan.values[key] = clean.get(key)
+        plan.rows.append(number)
+        plan.members.append(MemberPlan(number, clean))
+        if progress and done % 1000 == 0:
+            progress(1000)
+    if progress:
+        progress(len(table.rows) % 1000)
+    plans = list(households.values())
+    for plan in plans:
+        problems.extend(_household_problems(plan, today or datetime.date.today()))
+    problems.extend(_duplicates_in_file(plans))
+    problems.extend(_villages(plans, scope))
+    problems.extend(_registry(plans))
+    problems.sort(key=lambda p: p.row)
+    return Checked(table, plans, problems)
+
+
+def _household_problems(plan: HouseholdPlan, today: datetime.date) -> list[Problem]:
+    problems = []
+    heads = [m.row for m in plan.members if m.values.get("relation") == Relation.HEAD]
+    if not heads and all("relation" in m.values for m in plan.members):
+        problems += [Problem(m.row, "relation", _("The household has no head: one member must be the head."))
+                     for m in plan.members]
+    if len(heads) > 1:
+        rows = ", ".join(str(r) for r in heads)
+        problems += [Problem(r, "relation", _("The household has more than one head (rows %(rows)s).")
+                             % {"rows": rows}) for r in heads]
+    values = plan.values
+    first = plan.rows[0]
+    amounts = [key for key, _zh, _en in INCOME_COLUMNS if values.get(key) is not None]
+    year, registered = values.get("income_year"), values.get("registered_year")
+    if year is None and amounts:
+        problems.append(Problem(first, "income_year", _("Give the income year for these amounts.")))
+    if year is not None and registered is not None and not registered - 1 <= year <= today.year:
+        problems.append(Problem(first, "income_year", _(
+            "Income can be recorded from the year before registration to this year.")))
+    return problems
+
+
+def _duplicates_in_file(plans: list[HouseholdPlan]) -> list[Problem]:
+    first_row: dict[str, int] = {}
+    problems = []
+    for plan in plans:
+        for member in plan.members:
+            checked = member.values.get("id_number")
+            if checked is None:
+                continue
+            other = first_row.setdefault(checked.number, member.row)
+            if other != member.row:
+                message = _("The same ID number is also on row %(r)d.")
+                problems.append(Problem(member.row, "id_number", message % {"r": other}))
+                problems.append(Problem(other, "id_number", message % {"r": member.row}))
+    return problems
+
+
+def _villages(plans: list[HouseholdPlan], scope: Scope) -> list[Problem]:
+    codes = sorted({p.values["village"] for p in plans if p.values.get("village")})
+    known = set()
+    for chunk in _chunks(codes):
+        known.update(Area.objects.filter(code__in=chunk, level=Level.VILLAGE).values_list("code", flat=True))
+    problems = []
+    for plan in plans:
+        code = plan.values.get("village")
+        if code is None:
+            continue
+        if code not in known:
+            message = _("No village has this code.")
+        elif not scope.covers(code):
+            message = _("This village lies outside your area.")
+        else:
+            continue
+        problems += [Problem(row, "village", message) for row in plan.rows]
+    return problems
+
+
+def _registry(plans: list[HouseholdPlan]) -> list[Problem]:
+    """ID numbers held by current members of other households; households already registered."""
+    problems = []
+    numbers = [p.number for p in plans]
+    existing = {}
+    for chunk in _chunks(numbers):
+        for row in Household.objects.filter(number__in=chunk).values("id", "number", "status", "village_id"):
+            existing[row["number"]] = row
+    ids = [m.values["id_number"].number for p in plans for m in p.members if m.values.get("id_number")]
+    holders: dict[str, str] = {}
+    for chunk in _chunks(ids):
+        holders.update(Member.objects.filter(id_number__in=chunk, left_on__isnull=True)
+                       .values_list("id_number", "household__number"))
+    for plan in plans:
+        plan.existing = existing.get(plan.number)
+        for member in plan.members:
+            checked = member.values.get("id_number")
+            holder = holders.get(checked.number) if checked else None
+            if holder is not None and holder != plan.number:
+                message = _("This ID number already belongs to a current member of household %(n)s.")
+                problems.append(Problem(member.row, "id_number", message % {"n": holder}))
+        if plan.existing:
+            problems += _existing_household(plan)
+    return problems
+
+
+def _existing_household(plan: HouseholdPlan) -> list[Problem]:
+    old, values, first = plan.existing, plan.values, plan.rows[0]
+    problems = []
+    if values.get("village") and values["village"] != old["village_id"]:
+        problems.append(Problem(first, "village", _(
+            "Household %(n)s is registered in village %(v)s; an import cannot move it.")
+            % {"n": plan.number, "v": old["village_id"]}))
+    new_status = values.get("status")
+    if new_status and new_status != old["status"] and new_status not in TRANSITIONS[old["status"]]:
+        problems.append(Problem(first, "status", _("A household cannot go from %(a)s to %(b)s.") % {
+            "a": HouseholdStatus(old["status"]).label, "b": HouseholdStatus(new_status).label}))
+    return problems

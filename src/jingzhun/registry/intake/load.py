@@ -1,0 +1,352 @@
+"""Writing checked households: all or nothing (or, with partial, every whole valid household), in one
+transaction, in bulk, each change audited as the actions would audit it.
+
+Existing households are matched by household number, their members by ID number. An empty cell never
+changes a value already stored; it gives the default only to new records. Importing a file again writes
+nothing when nothing differs.
+"""
+
+import datetime
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from jingzhun.areas.scope import scope_for
+from jingzhun.demo.bulk import Writer, table_and_columns
+from jingzhun.errors import NotAllowed
+
+from ..actions import HOUSEHOLD_FIELDS, MEMBER_FIELDS
+from ..audit import as_text
+from ..choices import Ethnicity, Health, HouseholdStatus, Relation
+from ..models import AuditEvent, Household, Income, Member
+from .check import CHUNK, Checked, HouseholdPlan, Problem, check_table
+from .read import Table, read_table
+
+CREATE, CHANGE, STATUS = AuditEvent.Action.CREATE, AuditEvent.Action.CHANGE, AuditEvent.Action.STATUS
+Causes = Household.other_causes.through
+ZERO = Decimal("0.00")
+NEW_HOUSEHOLD_FIELDS = ("village_id", "number", "address", "phone", "household_type", "status",
+                        "registered_year", "main_cause_id", "helper_id", "created_at", "updated_at")
+
+
+@dataclass
+class Result:
+    checked: Checked
+    written: bool = False
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: int = 0
+    members_created: int = 0
+    members_updated: int = 0
+    audit_rows: int = 0
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return self.checked.errors
+
+    @property
+    def problems(self) -> list[Problem]:
+        return self.checked.problems
+
+
+def import_file(path: str | Path, *, actor, partial: bool = False, today: datetime.date | None = None,
+                progress: Callable[[int], None] | None = None) -> Result:
+    """Read, check and load a register file as `actor`; the file's problems come back in the result."""
+    return import_table(read_table(path), actor=actor, name=Path(path).name, partial=partial, today=today,
+                        progress=progress)
+
+
+def import_table(table: Table, *, actor, name: str, partial: bool = False,
+                 today: datetime.date | None = None, progress: Callable[[int], None] | None = None) -> Result:
+    scope = scope_for(actor)
+    if not scope.edits_registry:
+        raise NotAllowed(_("Your role may read the registry but not change it."))
+    checked = check_table(table, scope, today=today, progress=progress)
+    return load(checked, actor=actor, partial=partial, reason=f"import {name}", progress=progress)
+
+
+def load(checked: Checked, *, actor, partial: bool = False, reason: str = "import",
+         progress: Callable[[int], None] | None = None) -> Result:
+    result = Result(checked)
+    with transaction.atomic():
+        updating = [p for p in checked.valid_households() if p.existing]
+        state = _State(updating)
+        changes = {p.number: _diff(p, state, checked.problems) for p in updating}
+        checked.problems.sort(key=lambda p: p.row)
+        chosen = checked.valid_households()
+        result.rejected = len(checked.households) - len(chosen)
+        if result.rejected and not partial:
+            return result
+        cursor = transaction.get_connection().cursor()
+        writer = _Writes(actor, reason, Writer(cursor))
+        for start in range(0, len(chosen), CHUNK):
+            batch = chosen[start:start + CHUNK]
+            writer.create([p for p in batch if not p.existing])
+            for plan in batch:
+                if plan.existing:
+                    if writer.update(plan, changes[plan.number]):
+                        result.updated += 1
+                    else:
+                        result.unchanged += 1
+            if progress:
+                progress(sum(len(p.rows) for p in batch))
+            if len(writer.audit) > 100_000:
+                writer.flush()
+        writer.flush()
+        cursor.close()
+        result.written = True
+        result.created = writer.created
+        result.members_created = writer.members_created
+        result.members_updated = writer.members_updated
+        result.audit_rows = writer.audit_rows
+    return result
+
+
+def _new_member_values(values: dict, registered_year: int) -> dict:
+    checked = values["id_number"]
+    health = values.get("health") or Health.HEALTHY
+    return {
+        "name": values["name"], "id_number": checked.number, "relation": values["relation"],
+        "ethnicity": values.get("ethnicity") or Ethnicity.HAN, "education": values["education"],
+        "in_school": values.get("in_school", False), "health": health,
+        "disability_grade": values.get("disability_grade") if health == Health.DISABLED else None,
+        "labour": values["labour"], "months_away": values.get("months_away") or 0,
+        "joined_on": values.get("joined_on") or datetime.date(registered_year, 1, 1),
+    }
+
+
+def _income_values(values: dict) -> dict:
+    return {f: values.get(f) for f in Income.AMOUNT_FIELDS if values.get(f) is not None}
+
+
+class _State:
+    """What the registry holds for the households the file updates, read in bulk."""
+
+    def __init__(self, plans: list[HouseholdPlan]):
+        ids = [p.existing["id"] for p in plans]
+        self.households, self.members, self.incomes = {}, defaultdict(dict), {}
+        self.causes = defaultdict(list)
+        for start in range(0, len(ids), CHUNK):
+            chunk = ids[start:start + CHUNK]
+            self.households.update(Household.objects.select_for_update().in_bulk(chunk))
+            for member in Member.objects.filter(household_id__in=chunk, left_on__isnull=True):
+                self.members[member.household_id][member.id_number] = member
+            for income in Income.objects.filter(household_id__in=chunk):
+                self.incomes[(income.household_id, income.year)] = income
+            for household_id, code in Causes.objects.filter(household_id__in=chunk).values_list(
+                    "household_id", "cause_id"):
+                self.causes[household_id].append(code)
+
+
+@dataclass
+class _Diff:
+    household: Household
+    fields: dict = field(default_factory=dict)  # field: (old, new)
+    causes: tuple | None = None  # (main, others) when they change
+    new_members: list = field(default_factory=list)
+    members: list = field(default_factory=list)  # (member, {field: (old, new)})
+    income: tuple | None = None  # (Income or None, year, amounts)
+
+    def __bool__(self) -> bool:
+        return bool(self.fields or self.causes or self.new_members or self.members or self.income)
+
+
+def _diff(plan: HouseholdPlan, state: _State, problems: list[Problem]) -> _Diff:
+    household = state.households[plan.existing["id"]]
+    values, diff = plan.values, _Diff(household)
+    for name in (*HOUSEHOLD_FIELDS, "status"):
+        new = values.get(name)
+        if new is not None and as_text(new) != as_text(getattr(household, name)):
+            diff.fields[name] = (getattr(household, name), new)
+    if values.get("main_cause") is not None or values.get("other_causes") is not None:
+        main = values.get("main_cause")
+        others = sorted(set(values.get("other_causes") or []) - {main})
+        old_others = sorted(state.causes[household.pk])
+        if main != household.main_cause_id or others != old_others:
+            diff.causes = (household.main_cause_id, main, old_others, others)
+    current = state.members[household.pk]
+    in_file = set()
+    for member_plan in plan.members:
+        number = member_plan.values["id_number"].number
+        in_file.add(number)
+        member = current.get(number)
+        if member is None:
+            diff.new_members.append(_new_member_values(member_plan.values, household.registered_year))
+            continue
+        changed = {}
+        for name in MEMBER_FIELDS:
+            new = member_plan.values.get(name)
+            if name == "id_number" or new is None:
+                continue
+            if as_text(new) != as_text(getattr(member, name)):
+                changed[name] = (getattr(member, name), new)
+        health = changed.get("health", (None, member.health))[1]
+        if health != Health.DISABLED and member.disability_grade is not None:
+            changed["disability_grade"] = (member.disability_grade, None)
+        if changed:
+            diff.members.append((member, changed))
+    heads_left = [m for n, m in current.items() if n not in in_file and m.relation == Relation.HEAD]
+    if heads_left:
+        problems.append(Problem(plan.rows[0], "relation", _(
+            "The household's current head %(name)s is not in the file; list all its members.")
+            % {"name": heads_left[0].name}))
+    year = values.get("income_year")
+    if year is not None:
+        income = state.incomes.get((household.pk, year))
+        amounts = _income_values(values)
+        if income is None or any(as_text(getattr(income, f)) != as_text(v) for f, v in amounts.items()):
+            diff.income = (income, year, amounts)
+    if diff and household.status == HouseholdStatus.CLOSED:
+        problems.append(Problem(plan.rows[0], "household_number", _(
+            "This household is closed; its record can no longer be changed.")))
+    return diff
+
+
+class _Writes:
+    """Collects the rows to write; households, members and incomes go in with bulk_create (their ids are
+    needed), audit rows with the raw writer."""
+
+    def __init__(self, actor, reason: str, raw: Writer):
+        self.raw = raw
+        # Households without their id (the database gives it; read back by number).
+        table, columns = table_and_columns(Household, NEW_HOUSEHOLD_FIELDS)
+        quote = connection.ops.quote_name
+        column_list = ", ".join(quote(c) for c in columns)
+        raw.statements["new_household"] = (
+            f"COPY {quote(table)} ({column_list}) FROM STDIN" if connection.vendor == "postgresql" else
+            f"INSERT INTO {quote(table)} ({column_list}) VALUES ({', '.join(['%s'] * len(columns))})")
+        self.actor_id = actor.pk
+        self.reason = reason
+        now = timezone.now()
+        self.at = now if connection.vendor == "postgresql" else now.replace(tzinfo=None).isoformat(" ")
+        self.audit: list[tuple] = []
+        self.created = self.members_created = self.members_updated = self.audit_rows = 0
+
+    def event(self, household_id: int, entity: str, entity_id, action: str, changes: dict) -> None:
+        rows = [(household_id, self.actor_id, self.at, entity, entity_id, action, name, as_text(old),
+                 as_text(new), self.reason)
+                for name, (old, new) in changes.items() if as_text(old) != as_text(new)]
+        if not rows and action != CHANGE:
+            rows = [(household_id, self.actor_id, self.at, entity, entity_id, action, "", "", "",
+                     self.reason)]
+        self.audit.extend(rows)
+
+    def create(self, plans: list[HouseholdPlan]) -> None:
+        if not plans:
+            return
+        households = [Household(
+            village_id=p.values["village"], number=p.number, address=p.values.get("address") or "",
+            phone=p.values.get("phone") or "", household_type=p.values["household_type"],
+            status=p.values["status"], registered_year=p.values["registered_year"],
+            main_cause_id=p.values.get("main_cause")) for p in plans]
+        stamped = NEW_HOUSEHOLD_FIELDS[:-2]  # then created_at, updated_at
+        self.raw.write("new_household", [(*(getattr(h, f) for f in stamped), self.at, self.at)
+                                         for h in households])
+        ids = dict(Household.objects.filter(number__in=[h.number for h in households])
+                   .values_list("number", "pk"))
+        for household in households:
+            household.pk = ids[household.number]
+        members, incomes, causes = [], [], []
+        member_fields = ("name", "id_number", "sex", "birth_date", "relation", "ethnicity", "education",
+                         "in_school", "health", "disability_grade", "labour", "months_away", "joined_on")
+        created_values: dict[tuple[int, str], dict] = {}
+        for plan, household in zip(plans, households, strict=True):
+            self.event(household.pk, "household", household.pk, CREATE,
+                       {f: (None, getattr(household, f)) for f in (*HOUSEHOLD_FIELDS, "status", "number")})
+            for member_plan in plan.members:
+                checked = member_plan.values["id_number"]
+                values = _new_member_values(member_plan.values, household.registered_year)
+                values.update(sex=checked.sex, birth_date=checked.birth_date)
+                members.append((household.pk, *(values[f] for f in member_fields), None, ""))
+                created_values[(household.pk, checked.number)] = values
+            main = plan.values.get("main_cause")
+            others = sorted(set(plan.values.get("other_causes") or []) - {main})
+            causes += [(household.pk, code) for code in others]
+            if main or others:
+                self.event(household.pk, "household", household.pk, CHANGE,
+                           {"main_cause": (None, main), "other_causes": ([], others)})
+            if plan.values.get("income_year") is not None:
+                amounts = _income_values(plan.values)
+                incomes.append((household.pk, plan.values["income_year"],
+                                *(amounts.get(f, ZERO) for f in Income.AMOUNT_FIELDS)))
+        self.raw.write("member", members)
+        self.raw.write("income", incomes)
+        self.raw.write("causes", causes)
+        ids = [h.pk for h in households]
+        for pk, household_id, number in Member.objects.filter(household_id__in=ids).values_list(
+                "pk", "household_id", "id_number"):
+            values = created_values[(household_id, number)]
+            self.created_event(household_id, "member", pk, [(f, values[f]) for f in MEMBER_FIELDS])
+        for pk, household_id, *amounts in Income.objects.filter(household_id__in=ids).values_list(
+                "pk", "household_id", *Income.AMOUNT_FIELDS):
+            self.created_event(household_id, "income", pk, zip(Income.AMOUNT_FIELDS, amounts, strict=True),
+                               action=CHANGE)
+        self.created += len(households)
+        self.members_created += len(members)
+
+    def created_event(self, household_id: int, entity: str, entity_id: int, values, action=CREATE) -> None:
+        """event() for a new record: every field from nothing to its value (the common case, kept fast)."""
+        head = (household_id, self.actor_id, self.at, entity, entity_id, action)
+        for name, value in values:
+            text = as_text(value)
+            if text:
+                self.audit.append((*head, name, "", text, self.reason))
+
+    def update(self, plan: HouseholdPlan, diff) -> bool:
+        if not diff:
+            return False
+        household = diff.household
+        status = diff.fields.pop("status", None)
+        if diff.fields:
+            Household.objects.filter(pk=household.pk).update(
+                updated_at=timezone.now(), **{f: new for f, (_old, new) in diff.fields.items()})
+            self.event(household.pk, "household", household.pk, CHANGE, diff.fields)
+        if status:
+            Household.objects.filter(pk=household.pk).update(status=status[1], updated_at=timezone.now())
+            self.event(household.pk, "household", household.pk, STATUS, {"status": status})
+        if diff.causes:
+            old_main, main, old_others, others = diff.causes
+            Household.objects.filter(pk=household.pk).update(main_cause_id=main, updated_at=timezone.now())
+            Causes.objects.filter(household_id=household.pk).delete()
+            Causes.objects.bulk_create([Causes(household_id=household.pk, cause_id=c) for c in others])
+            self.event(household.pk, "household", household.pk, CHANGE,
+                       {"main_cause": (old_main, main), "other_causes": (old_others, others)})
+        for member, changed in diff.members:
+            Member.objects.filter(pk=member.pk).update(**{f: new for f, (_old, new) in changed.items()})
+            self.event(household.pk, "member", member.pk, CHANGE, changed)
+        self.members_updated += len(diff.members)
+        for values in diff.new_members:
+            number = values["id_number"]
+            checked = next(m.values["id_number"] for m in plan.members
+                           if m.values["id_number"].number == number)
+            member = Member.objects.create(household=household, sex=checked.sex,
+                                           birth_date=checked.birth_date, **values)
+            self.event(household.pk, "member", member.pk, CREATE,
+                       {f: (None, values[f]) for f in MEMBER_FIELDS})
+        self.members_created += len(diff.new_members)
+        if diff.income:
+            income, year, amounts = diff.income
+            before = {f: None for f in Income.AMOUNT_FIELDS}
+            if income is None:
+                income = Income.objects.create(household=household, year=year, **amounts)
+            else:
+                before = {f: getattr(income, f) for f in Income.AMOUNT_FIELDS}
+                Income.objects.filter(pk=income.pk).update(**amounts)
+            after = {**before, **amounts} if before["wages"] is not None else {
+                f: getattr(income, f) for f in Income.AMOUNT_FIELDS}
+            self.event(household.pk, "income", income.pk, CHANGE,
+                       {f: (before[f], after[f]) for f in Income.AMOUNT_FIELDS})
+        return True
+
+    def flush(self) -> None:
+        self.raw.write("audit", self.audit)
+        self.audit_rows += len(self.audit)
+        self.audit = []
