@@ -30,8 +30,8 @@ def generate(tmp: Path, households: int, seed: int):
     from django.db import connection
 
     from jingzhun.areas.loader import load_ningxia
-    from jingzhun.demo.bulk import TABLES, table_and_columns
     from jingzhun.demo.generate import generate_region
+    from jingzhun.registry.bulk import TABLES, table_and_columns
 
     call_command("migrate", verbosity=0)
     load_ningxia()

@@ -13,11 +13,11 @@ from django.db import connection, transaction
 from tqdm import tqdm
 
 from jingzhun.areas.models import AreaFlag
+from jingzhun.registry.bulk import TABLES, Writer, datetime_text
 from jingzhun.registry.causes import CAUSES, load_causes
 from jingzhun.registry.models import Cause, Household
 
 from . import household as household_rows
-from .bulk import TABLES, Writer, datetime_text
 from .ids import IdNumbers
 from .villages import SOURCE, Village, allocate, choose_poor_villages, load_villages, poor_village_flags
 

@@ -18,8 +18,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jingzhun.areas.scope import scope_for
-from jingzhun.demo.bulk import Writer, table_and_columns
 from jingzhun.errors import NotAllowed
+from jingzhun.registry.bulk import Writer, table_and_columns
 
 from ..actions import HOUSEHOLD_FIELDS, MEMBER_FIELDS
 from ..audit import as_text
