@@ -26,3 +26,14 @@ def registry_editor(view):
         return view(request, *args, **kwargs)
 
     return wrapper
+
+
+def registry_exporter(view):
+    @registry_reader
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.scope.exports:
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper

@@ -1,7 +1,6 @@
 import datetime
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.shortcuts import redirect, render
@@ -12,7 +11,7 @@ from jingzhun.errors import DomainError
 
 from . import actions, audit, queries, rules
 from .choices import HouseholdStatus, HouseholdType
-from .decorators import registry_editor, registry_reader
+from .decorators import registry_editor, registry_exporter, registry_reader
 from .export import export_response, members_xlsx_response, template_response
 from .forms import (
     CloseHouseholdForm,
@@ -50,19 +49,15 @@ def household_list(request):
     })
 
 
-@registry_reader
+@registry_exporter
 def household_export(request):
-    if not request.scope.exports:
-        raise PermissionDenied
     households = queries.search_households(request.scope, _filter_from(request))
     return export_response(request.scope, households)
 
 
-@registry_reader
+@registry_exporter
 def household_export_xlsx(request):
     """The filtered list as the register's member rows (.xlsx), in the layout import reads back."""
-    if not request.scope.exports:
-        raise PermissionDenied
     households = queries.search_households(request.scope, _filter_from(request))
     return members_xlsx_response(request.scope, households)
 
