@@ -11,8 +11,7 @@ from stdnum.cn import ric
 
 from jingzhun.areas.loader import load_ningxia
 from jingzhun.areas.models import Area, Post, Role
-from jingzhun.registry.causes import load_causes
-from jingzhun.registry.models import Cause
+from jingzhun.registry.causes import ensure_causes
 
 # Two villages in one township of Xiji county, a third in another county (Yanchi).
 PROVINCE = "640000000000"
@@ -41,8 +40,7 @@ def ensure_reference_data() -> None:
     """Areas and causes; transactional tests flush every table, so later tests reload them."""
     if not Area.objects.filter(code=VILLAGE_C).exists():
         load_ningxia()
-    if not Cause.objects.exists():
-        load_causes(Cause)
+    ensure_causes()
 
 
 @pytest.fixture(scope="session")

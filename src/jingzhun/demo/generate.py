@@ -14,8 +14,8 @@ from tqdm import tqdm
 
 from jingzhun.areas.models import AreaFlag
 from jingzhun.registry.bulk import TABLES, Writer, datetime_text
-from jingzhun.registry.causes import CAUSES, load_causes
-from jingzhun.registry.models import Cause, Household
+from jingzhun.registry.causes import ensure_causes
+from jingzhun.registry.models import Household
 
 from . import household as household_rows
 from .ids import IdNumbers
@@ -70,12 +70,6 @@ def region_rows(plan: Plan, start_id: int = 1, vendor: str = "sqlite") -> Iterat
             number = f"{village.code}{sequence:04d}"
             yield household_rows.build(plan.rng, ids, household_id, number, village, to_text)
             household_id += 1
-
-
-def ensure_causes() -> None:
-    """The causes list is migration data; a `flush` empties it, so put it back when missing."""
-    if Cause.objects.count() < len(CAUSES):
-        load_causes(Cause)
 
 
 def region_chunks(plan: Plan, vendor: str, size: int = CHUNK) -> Iterator[tuple[int, dict[str, list]]]:

@@ -25,3 +25,11 @@ def load_causes(cause_model) -> None:
     for order, (code, zh, en) in enumerate(CAUSES):
         cause_model.objects.update_or_create(
             code=code, defaults={"name_zh": zh, "name_en": en, "order": order})
+
+
+def ensure_causes() -> None:
+    """The list is migration data, which `flush` (and a transactional test) empties: put it back."""
+    from .models import Cause
+
+    if Cause.objects.count() < len(CAUSES):
+        load_causes(Cause)

@@ -10,8 +10,9 @@ from django.utils import translation
 
 from jingzhun.areas.loader import load_ningxia
 from jingzhun.areas.models import Role
-from jingzhun.demo.generate import ensure_causes, generate_region
+from jingzhun.demo.generate import generate_region
 from jingzhun.demo.users import PASSWORD, create_demo_users
+from jingzhun.registry.causes import ensure_causes
 
 MIN_HOUSEHOLDS = 50
 
