@@ -233,3 +233,68 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.household_id} {self.action} {self.entity}.{self.field}"
+
+
+class ImportJob(models.Model):
+    """One register file uploaded for import: kept under var/imports, run in its own process, reported."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("queued")
+        RUNNING = "running", _("running")
+        DONE = "done", _("imported")
+        REJECTED = "rejected", _("rejected, nothing imported")
+        FAILED = "failed", _("failed")
+
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+",
+                                    verbose_name=_("uploaded by"))
+    created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    original_name = models.CharField(_("file"), max_length=255)
+    stored_path = models.CharField(max_length=500)
+    partial = models.BooleanField(_("import the valid households only"), default=False)
+    language = models.CharField(max_length=8, default="zh-hans")  # the report's language
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.QUEUED)
+    pid = models.IntegerField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    rows = models.PositiveIntegerField(_("rows"), null=True, blank=True)
+    summary = models.JSONField(default=dict, blank=True)  # the import's counts
+    report_path = models.CharField(max_length=500, blank=True)
+    message = models.TextField(_("message"), blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+
+    def __str__(self) -> str:
+        return f"{self.pk} {self.original_name} {self.state}"
+
+
+class LikelyDuplicate(models.Model):
+    """Two current members with the same name, birth date and village but different ID numbers: perhaps
+    one person registered twice. An officer decides; the decision is audited on both households."""
+
+    class State(models.TextChoices):
+        OPEN = "open", _("to decide")
+        DISTINCT = "distinct", _("different people")
+        MERGED = "merged", _("merged")
+
+    member = models.ForeignKey(Member, models.PROTECT, related_name="+", verbose_name=_("member"))
+    other = models.ForeignKey(Member, models.PROTECT, related_name="+", verbose_name=_("possible duplicate"))
+    village = models.ForeignKey(Area, models.PROTECT, related_name="+", verbose_name=_("village"))
+    found_at = models.DateTimeField(_("found"), auto_now_add=True)
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.OPEN)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True,
+                                   related_name="+", verbose_name=_("decided by"))
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        ordering = ["village_id", "-found_at"]
+        verbose_name = _("likely duplicate")
+        verbose_name_plural = _("likely duplicates")
+        constraints = [models.UniqueConstraint(fields=["member", "other"], name="one_flag_per_pair")]
+
+    def __str__(self) -> str:
+        return f"{self.member_id}~{self.other_id} {self.state}"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import duplicate_views, upload_views, views
 
 app_name = "registry"
 urlpatterns = [
@@ -17,4 +17,8 @@ urlpatterns = [
     path("households/<int:pk>/conditions/<int:year>/", views.conditions_edit, name="conditions"),
     path("members/<int:pk>/edit/", views.member_edit, name="member_edit"),
     path("members/<int:pk>/leave/", views.member_close, name="member_close"),
+    path("imports/", upload_views.import_list, name="imports"),
+    path("imports/<int:pk>/", upload_views.import_detail, name="import"),
+    path("duplicates/", duplicate_views.duplicate_list, name="duplicates"),
+    path("duplicates/<int:pk>/", duplicate_views.duplicate_decide, name="duplicate"),
 ]
