@@ -17,9 +17,10 @@ def test_registering_writes_household_head_and_audit(cast, make_household):
     assert list(household.other_causes.values_list("code", flat=True)) == ["lack_skills"]
     events = AuditEvent.objects.filter(household=household)
     assert {e.actor for e in events} == {cast["cadre_a"]}
-    assert events.filter(entity="household", action="create", field="household_type",
-                         new="subsistence").exists()
-    assert events.filter(entity="member", action="create", field="id_number").exists()
+    created = events.get(entity="household", action="create")
+    assert (created.field, created.created_values["household_type"]) == ("", "subsistence")
+    head = events.get(entity="member", action="create")
+    assert (head.entity_id, head.created_values["id_number"]) == (household.head.pk, household.head.id_number)
     assert make_household(actor=cast["cadre_a"]).number == "6404221002010002"
 
 

@@ -91,3 +91,26 @@ class Writer:
     def reset_sequences(self) -> None:
         for sql in connection.ops.sequence_reset_sql(no_style(), list(EXPLICIT_IDS)):
             self.cursor.execute(sql)
+
+
+def reserve_ids(cursor, model, count: int) -> list[int] | range:
+    """Primary keys for `count` new rows, taken before writing them so that rows pointing at them
+    (members at households, audit events at records) are written in the same pass, with no read-back.
+
+    PostgreSQL: drawn from the table's own sequence, so concurrent writers never collide. SQLite: the
+    numbers after the highest in use, which is safe only under the write lock, so it is taken first
+    (an UPDATE that matches nothing still takes it); it is then held until the transaction ends."""
+    if count <= 0:
+        return []
+    table = connection.ops.quote_name(model._meta.db_table)
+    if connection.vendor == "postgresql":
+        cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+                       [model._meta.db_table, count])
+        return [row[0] for row in cursor.fetchall()]
+    cursor.execute(f"UPDATE {table} SET id = id WHERE 0")
+    cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {table}")
+    highest = cursor.fetchone()[0]
+    cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [model._meta.db_table])
+    row = cursor.fetchone()
+    start = max(highest, row[0] if row else 0) + 1
+    return range(start, start + count)

@@ -1,3 +1,4 @@
+import json
 from decimal import Decimal
 
 from django.conf import settings
@@ -233,6 +234,13 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.household_id} {self.action} {self.entity}.{self.field}"
+
+    @property
+    def created_values(self) -> dict[str, str]:
+        """A creation event's record values as text, field by field (empty for other events)."""
+        if self.action != self.Action.CREATE or not self.new.startswith("{"):
+            return {}
+        return json.loads(self.new)
 
 
 class ImportJob(models.Model):

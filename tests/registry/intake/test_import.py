@@ -37,11 +37,14 @@ def test_a_good_file_imports_households_members_income_causes_and_audit(cast, tm
     events = AuditEvent.objects.filter(household=household)
     assert {e.actor for e in events} == {cast["county"]}
     assert {e.reason for e in events} == {"import register.csv"}
-    assert events.filter(entity="household", action="create", field="number", new=household.number).exists()
-    assert events.filter(entity="member", action="create", field="id_number", new=spouse.id_number,
-                         entity_id=spouse.pk).exists()
-    assert events.filter(entity="income", field="wages", new="12000.00").exists()
-    assert events.filter(field="other_causes", new="lack_skills,schooling").exists()
+    created = {(e.entity, e.entity_id): e.created_values for e in events.filter(action="create")}
+    assert len(created) == 5  # the household, its three members, its income
+    assert created[("household", household.pk)] == {
+        "village": "640422100201", "number": household.number, "household_type": "general", "status": "poor",
+        "registered_year": "2014", "main_cause": "illness", "other_causes": "lack_skills,schooling",
+        "phone": "09541234567", "address": "吉强镇大营村一组"}
+    assert created[("member", spouse.pk)]["id_number"] == spouse.id_number
+    assert created[("income", income.pk)]["wages"] == "12000.00"
     assert household.audit_events.latest("at").at.year == datetime.date.today().year
 
 
@@ -141,3 +144,15 @@ def test_an_xlsx_written_by_libreoffice_imports(cast, tmp_path):
         "640422100201", "09541234567", 2014)
     assert sorted(m.id_number for m in household.members.all()) == sorted(r["id_number"] for r in rows)
     assert Income.objects.get(household=household).subsistence_allowance == Decimal("1200.00")
+
+
+def test_a_member_created_by_import_has_the_creation_event_the_actions_would_write(cast, tmp_path):
+    from jingzhun.registry.actions import MEMBER_FIELDS
+    from jingzhun.registry.audit import snapshot
+
+    rows = family("6404221002010001")
+    rows[2].update(health="残疾", disability_grade="2", joined_on="")
+    import_file(write_csv(tmp_path / "r.csv", rows), actor=cast["cadre_a"])
+    for member in Member.objects.all():
+        event = AuditEvent.objects.get(entity="member", entity_id=member.pk, action="create")
+        assert event.new == snapshot((f, getattr(member, f)) for f in MEMBER_FIELDS)

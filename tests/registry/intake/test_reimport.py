@@ -59,8 +59,10 @@ def test_a_changed_file_updates_and_audits_each_change(cast, rows, tmp_path):
         ("household", "change", "other_causes", "lack_skills,schooling", "lack_skills"),
         ("member", "change", "education", "primary", "junior"),
         ("income", "change", "wages", "12000.00", "15000.50"),
-        ("member", "create", "name", "", "马小红"),
     }
+    newborn_event = events.get(entity="member", action="create")
+    assert newborn_event.created_values["name"] == "马小红"
+    assert newborn_event.entity_id == household.members.get(id_number=newborn).pk
     assert not AuditEvent.objects.filter(household__number="6404221002010002", actor=cast["county"]).exists()
 
 

@@ -13,6 +13,8 @@ from .. import rules
 from .columns import Column, Kind, code_labels, normalise_header
 
 INTEGER = re.compile(r"^[+-]?\d+(\.0*)?$")
+PLAIN_MONEY = re.compile(r"^\d{1,9}\.\d\d$")  # already in yuan and fen: no commas, no rounding needed
+MEMO_LIMIT = 200_000  # distinct cell texts remembered per column
 DATE = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?(?: 00:00:00)?$")
 COMPACT_DATE = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 VILLAGE_CODE = re.compile(r"^\d{12}$")
@@ -42,6 +44,10 @@ def _in_range(value, column: Column) -> None:
 
 
 def _money(text: str, column: Column) -> Decimal:
+    if PLAIN_MONEY.match(text):
+        value = Decimal(text)
+        _in_range(value, column)
+        return value
     try:
         value = Decimal(text.replace(",", "").replace("，", ""))
     except InvalidOperation:
@@ -54,7 +60,7 @@ def _money(text: str, column: Column) -> Decimal:
     return value.quantize(rules.CENT)
 
 
-def _date(text: str, column: Column) -> datetime.date:
+def _date(text: str, column: Column, today: datetime.date) -> datetime.date:
     match = DATE.match(text) or COMPACT_DATE.match(text)
     try:
         if not match:
@@ -62,7 +68,7 @@ def _date(text: str, column: Column) -> datetime.date:
         day = datetime.date(*(int(part) for part in match.groups()))
     except ValueError:
         raise CellError(_("Enter a date as YYYY-MM-DD.")) from None
-    if day > datetime.date.today():
+    if day > today:
         raise CellError(_("The date lies in the future."))
     return day
 
@@ -87,7 +93,7 @@ class Parsers:
 
     def __init__(self, cause_labels: dict[str, str], today: datetime.date | None = None):
         self.cause_labels = cause_labels
-        self.today = today
+        self.today = today or datetime.date.today()
 
     def parse(self, column: Column, text: str):
         """The clean value of a non-empty cell, and a warning ("" for none)."""
@@ -115,9 +121,11 @@ class Parsers:
         if kind is Kind.CODES:
             code = self._code_parser(column)
             return lambda text: ([code(part) for part in SEPARATORS.split(text) if part], "")
-        parser = {Kind.INTEGER: _integer, Kind.MONEY: _money, Kind.DATE: _date, Kind.BOOLEAN: _boolean,
-                  Kind.AREA: _area}[kind]
-        return lambda text: (parser(text, column), "")
+        if kind is Kind.DATE:
+            today = self.today
+            return _memo(lambda text: (_date(text, column, today), ""))
+        parser = {Kind.INTEGER: _integer, Kind.MONEY: _money, Kind.BOOLEAN: _boolean, Kind.AREA: _area}[kind]
+        return _memo(lambda text: (parser(text, column), ""))
 
     def _code_parser(self, column: Column):
         labels = self.cause_labels if column.choices is None else code_labels(column.choices)
@@ -133,6 +141,22 @@ class Parsers:
             return value
 
         return code
+
+
+def _memo(parse):
+    """The parser, remembering what each cell text gave: a register repeats the same few amounts, years
+    and dates on many rows. Errors are not remembered (they raise again)."""
+    seen: dict = {}
+
+    def parse_remembered(text: str):
+        result = seen.get(text)
+        if result is None:
+            if len(seen) >= MEMO_LIMIT:
+                seen.clear()
+            result = seen[text] = parse(text)
+        return result
+
+    return parse_remembered
 
 
 def cause_labels(causes) -> dict[str, str]:

@@ -7,7 +7,9 @@ The result groups rows into households (plans the loader writes) and lists every
 import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from operator import itemgetter
 
+from django.db import connection
 from django.utils.translation import gettext as _
 
 from jingzhun.areas.models import Area, Level
@@ -46,6 +48,7 @@ class HouseholdPlan:
     values: dict = field(default_factory=dict)  # household cells, clean, from its first row
     members: list[MemberPlan] = field(default_factory=list)
     existing: dict | None = None  # id, status, village_id of the household already in the registry
+    raw: tuple = ()  # the household cells of its first row, as text
 
 
 @dataclass
@@ -73,40 +76,61 @@ def _chunks(values: list, size: int = CHUNK):
         yield values[start:start + size]
 
 
+def _parse(columns: list, texts, required: str) -> tuple[dict, list[tuple[str, str, bool]]]:
+    """Clean values of the non-empty cells, and (key, message, is_warning) for each problem."""
+    clean, issues = {}, []
+    for (column, parse), text in zip(columns, texts, strict=True):
+        if not text:
+            if column.required:
+                issues.append((column.key, required, False))
+            continue
+        try:
+            value, warning = parse(text)
+        except CellError as error:
+            issues.append((column.key, error.message, False))
+            continue
+        clean[column.key] = value
+        if warning:
+            issues.append((column.key, warning, True))
+    return clean, issues
+
+
 def check_table(table: Table, scope: Scope, *, today: datetime.date | None = None,
                 progress: Callable[[int], None] | None = None) -> Checked:
     parsers = Parsers(cause_labels(Cause.objects.all()), today=today)
     problems: list[Problem] = []
     households: dict[str, HouseholdPlan] = {}
-    columns = [(column, parsers.parser_for(column)) for column in table.columns]
     required = _("This field is required.")
+    house = [(column, parsers.parser_for(column)) for column in table.columns if column.household]
+    people = [(column, parsers.parser_for(column)) for column in table.columns if not column.household]
+    house_cells = _picker([i for i, column in enumerate(table.columns) if column.household])
+    people_cells = _picker([i for i, column in enumerate(table.columns) if not column.household])
+    # A household's cells repeat on each of its member rows: parsed once while they stay the same.
+    last_raw, house_clean, house_issues = None, {}, []
     for done, (number, cells) in enumerate(table.rows, start=1):
-        clean = {}
-        for (column, parse), text in zip(columns, cells, strict=True):
-            if not text:
-                if column.required:
-                    problems.append(Problem(number, column.key, required))
-                continue
-            try:
-                value, warning = parse(text)
-            except CellError as error:
-                problems.append(Problem(number, column.key, error.message))
-                continue
-            clean[column.key] = value
-            if warning:
-                problems.append(Problem(number, column.key, warning, warning=True))
-        household_number = clean.get("household_number") or f"#{number}"
+        raw = house_cells(cells)
+        if raw == last_raw:
+            raw = last_raw
+        else:
+            last_raw = raw
+            house_clean, house_issues = _parse(house, raw, required)
+        clean, issues = _parse(people, people_cells(cells), required)
+        for key, message, warning in (*house_issues, *issues):
+            problems.append(Problem(number, key, message, warning))
+        household_number = house_clean.get("household_number") or f"#{number}"
         plan = households.get(household_number)
         if plan is None:
             plan = households[household_number] = HouseholdPlan(household_number)
-            plan.values = {k: clean.get(k) for k in HOUSEHOLD_KEYS}
-        else:
+            plan.values = {k: house_clean.get(k) for k in HOUSEHOLD_KEYS}
+            plan.raw = raw
+        elif raw is not plan.raw:
             for key in HOUSEHOLD_KEYS:
-                if key in clean and plan.values[key] is not None and clean[key] != plan.values[key]:
+                value = plan.values[key]
+                if key in house_clean and value is not None and house_clean[key] != value:
                     problems.append(Problem(number, key, _("Differs from row %(r)d of the same household.")
                                             % {"r": plan.rows[0]}))
-                elif plan.values[key] is None:
-                    plan.values[key] = clean.get(key)
+                elif value is None:
+                    plan.values[key] = house_clean.get(key)
         plan.rows.append(number)
         plan.members.append(MemberPlan(number, clean))
         if progress and done % 1000 == 0:
@@ -114,13 +138,22 @@ def check_table(table: Table, scope: Scope, *, today: datetime.date | None = Non
     if progress:
         progress(len(table.rows) % 1000)
     plans = list(households.values())
+    today = today or datetime.date.today()
     for plan in plans:
-        problems.extend(_household_problems(plan, today or datetime.date.today()))
+        problems.extend(_household_problems(plan, today))
     problems.extend(_duplicates_in_file(plans))
     problems.extend(_villages(plans, scope))
     problems.extend(_registry(plans))
     problems.sort(key=lambda p: p.row)
     return Checked(table, plans, problems)
+
+
+def _picker(indexes: list[int]):
+    """A function returning those cells of a row, as a tuple."""
+    if len(indexes) == 1:
+        index = indexes[0]
+        return lambda cells: (cells[index],)
+    return itemgetter(*indexes) if indexes else (lambda cells: ())
 
 
 def _household_problems(plan: HouseholdPlan, today: datetime.date) -> list[Problem]:
@@ -161,6 +194,16 @@ def _duplicates_in_file(plans: list[HouseholdPlan]) -> list[Problem]:
     return problems
 
 
+def _lookup(sql: str, values: list, size: int = 2000):
+    """Rows of `sql` for values in chunks, through the DB-API cursor: the ORM's per-value preparation
+    would cost more than the lookups themselves on a million-row file."""
+    with connection.cursor() as cursor:
+        for start in range(0, len(values), size):
+            chunk = values[start:start + size]
+            cursor.execute(sql.format(marks=", ".join(["%s"] * len(chunk))), chunk)
+            yield from cursor.fetchall()
+
+
 def _villages(plans: list[HouseholdPlan], scope: Scope) -> list[Problem]:
     codes = sorted({p.values["village"] for p in plans if p.values.get("village")})
     known = set()
@@ -184,16 +227,15 @@ def _villages(plans: list[HouseholdPlan], scope: Scope) -> list[Problem]:
 def _registry(plans: list[HouseholdPlan]) -> list[Problem]:
     """ID numbers held by current members of other households; households already registered."""
     problems = []
-    numbers = [p.number for p in plans]
-    existing = {}
-    for chunk in _chunks(numbers):
-        for row in Household.objects.filter(number__in=chunk).values("id", "number", "status", "village_id"):
-            existing[row["number"]] = row
+    household, member = Household._meta.db_table, Member._meta.db_table
+    existing = {number: {"id": pk, "number": number, "status": status, "village_id": village}
+                for pk, number, status, village in _lookup(
+                    f"SELECT id, number, status, village_id FROM {household} WHERE number IN ({{marks}})",
+                    [p.number for p in plans])}
     ids = [m.values["id_number"].number for p in plans for m in p.members if m.values.get("id_number")]
-    holders: dict[str, str] = {}
-    for chunk in _chunks(ids):
-        holders.update(Member.objects.filter(id_number__in=chunk, left_on__isnull=True)
-                       .values_list("id_number", "household__number"))
+    holders: dict[str, str] = dict(_lookup(
+        f"SELECT m.id_number, h.number FROM {member} m JOIN {household} h ON h.id = m.household_id "
+        f"WHERE m.left_on IS NULL AND m.id_number IN ({{marks}})", ids))
     for plan in plans:
         plan.existing = existing.get(plan.number)
         for member in plan.members:

@@ -7,8 +7,10 @@ nothing when nothing differs.
 """
 
 import datetime
+import gc
 from collections import defaultdict
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -19,10 +21,10 @@ from django.utils.translation import gettext as _
 
 from jingzhun.areas.scope import scope_for
 from jingzhun.errors import NotAllowed
-from jingzhun.registry.bulk import Writer, table_and_columns
+from jingzhun.registry.bulk import Writer, reserve_ids, table_and_columns
 
 from ..actions import HOUSEHOLD_FIELDS, MEMBER_FIELDS
-from ..audit import as_text
+from ..audit import SNAPSHOT_JSON, as_text, snapshot
 from ..choices import Ethnicity, Health, HouseholdStatus, Relation
 from ..models import AuditEvent, Household, Income, Member
 from .check import CHUNK, Checked, HouseholdPlan, Problem, check_table
@@ -31,8 +33,14 @@ from .read import Table, read_table
 CREATE, CHANGE, STATUS = AuditEvent.Action.CREATE, AuditEvent.Action.CHANGE, AuditEvent.Action.STATUS
 Causes = Household.other_causes.through
 ZERO = Decimal("0.00")
-NEW_HOUSEHOLD_FIELDS = ("village_id", "number", "address", "phone", "household_type", "status",
-                        "registered_year", "main_cause_id", "helper_id", "created_at", "updated_at")
+# A new member's columns after its id, as the raw writer takes them (left_on stays empty).
+MEMBER_COLUMNS = ("household_id", "name", "id_number", "sex", "birth_date", "relation", "ethnicity",
+                  "education", "in_school", "health", "disability_grade", "labour", "months_away",
+                  "joined_on", "left_reason")
+# The household values a creation event keeps, in the order of bulk.TABLES["household"] after the id.
+SNAPSHOT_HOUSEHOLD = ("village", "number", "address", "phone", "household_type", "status", "registered_year",
+                      "main_cause")
+INCOME_SNAPSHOT = ("year", *Income.AMOUNT_FIELDS)
 
 
 @dataclass
@@ -57,11 +65,25 @@ class Result:
         return self.checked.problems
 
 
+@contextmanager
+def _no_cyclic_gc():
+    """An import makes millions of small objects and no reference cycles; Python's cyclic collector
+    would walk them all again and again as they pile up (about a third of the import's time)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def import_file(path: str | Path, *, actor, partial: bool = False, today: datetime.date | None = None,
                 progress: Callable[[int], None] | None = None) -> Result:
     """Read, check and load a register file as `actor`; the file's problems come back in the result."""
-    return import_table(read_table(path), actor=actor, name=Path(path).name, partial=partial, today=today,
-                        progress=progress)
+    with _no_cyclic_gc():
+        return import_table(read_table(path), actor=actor, name=Path(path).name, partial=partial,
+                            today=today, progress=progress)
 
 
 def import_table(table: Table, *, actor, name: str, partial: bool = False,
@@ -69,8 +91,9 @@ def import_table(table: Table, *, actor, name: str, partial: bool = False,
     scope = scope_for(actor)
     if not scope.edits_registry:
         raise NotAllowed(_("Your role may read the registry but not change it."))
-    checked = check_table(table, scope, today=today, progress=progress)
-    return load(checked, actor=actor, partial=partial, reason=f"import {name}", progress=progress)
+    with _no_cyclic_gc():
+        checked = check_table(table, scope, today=today, progress=progress)
+        return load(checked, actor=actor, partial=partial, reason=f"import {name}", progress=progress)
 
 
 def load(checked: Checked, *, actor, partial: bool = False, reason: str = "import",
@@ -86,7 +109,7 @@ def load(checked: Checked, *, actor, partial: bool = False, reason: str = "impor
         if result.rejected and not partial:
             return result
         cursor = transaction.get_connection().cursor()
-        writer = _Writes(actor, reason, Writer(cursor))
+        writer = _Writes(actor, reason, Writer(cursor), [p for p in chosen if not p.existing])
         for start in range(0, len(chosen), CHUNK):
             batch = chosen[start:start + CHUNK]
             writer.create([p for p in batch if not p.existing])
@@ -121,6 +144,20 @@ def _new_member_values(values: dict, registered_year: int) -> dict:
         "labour": values["labour"], "months_away": values.get("months_away") or 0,
         "joined_on": values.get("joined_on") or datetime.date(registered_year, 1, 1),
     }
+
+
+def _member_snapshot(values: dict) -> str:
+    """audit.snapshot of a new member's values (the same text), written out for speed: an import makes
+    one per member."""
+    texts = {"name": values["name"], "id_number": values["id_number"], "relation": str(values["relation"]),
+             "ethnicity": str(values["ethnicity"]), "education": str(values["education"]),
+             "in_school": "1" if values["in_school"] else "0", "health": str(values["health"])}
+    if values["disability_grade"] is not None:
+        texts["disability_grade"] = str(values["disability_grade"])
+    texts["labour"] = str(values["labour"])
+    texts["months_away"] = str(values["months_away"])
+    texts["joined_on"] = values["joined_on"].isoformat()
+    return SNAPSHOT_JSON.encode({k: v for k, v in texts.items() if v})
 
 
 def _income_values(values: dict) -> dict:
@@ -211,26 +248,37 @@ def _diff(plan: HouseholdPlan, state: _State, problems: list[Problem]) -> _Diff:
 
 
 class _Writes:
-    """Collects the rows to write; households, members and incomes go in with bulk_create (their ids are
-    needed), audit rows with the raw writer."""
+    """Writes new households with their members, incomes, causes and creation events in bulk (raw
+    executemany or COPY, ids reserved up front); updates go through the ORM, one household at a time."""
 
-    def __init__(self, actor, reason: str, raw: Writer):
+    def __init__(self, actor, reason: str, raw: Writer, new_plans: list[HouseholdPlan]):
         self.raw = raw
-        # Households without their id (the database gives it; read back by number).
-        table, columns = table_and_columns(Household, NEW_HOUSEHOLD_FIELDS)
         quote = connection.ops.quote_name
-        column_list = ", ".join(quote(c) for c in columns)
-        raw.statements["new_household"] = (
-            f"COPY {quote(table)} ({column_list}) FROM STDIN" if connection.vendor == "postgresql" else
-            f"INSERT INTO {quote(table)} ({column_list}) VALUES ({', '.join(['%s'] * len(columns))})")
+        income_fields = ("id", "household_id", "year", *Income.AMOUNT_FIELDS)
+        for name, model, fields in (("new_member", Member, ("id", *MEMBER_COLUMNS)),
+                                    ("new_income", Income, income_fields)):
+            table, columns = table_and_columns(model, fields)
+            column_list = ", ".join(quote(c) for c in columns)
+            raw.statements[name] = (
+                f"COPY {quote(table)} ({column_list}) FROM STDIN" if connection.vendor == "postgresql" else
+                f"INSERT INTO {quote(table)} ({column_list}) VALUES ({', '.join(['%s'] * len(columns))})")
         self.actor_id = actor.pk
         self.reason = reason
         now = timezone.now()
         self.at = now if connection.vendor == "postgresql" else now.replace(tzinfo=None).isoformat(" ")
         self.audit: list[tuple] = []
         self.created = self.members_created = self.members_updated = self.audit_rows = 0
+        cursor = raw.cursor
+        self.household_ids = iter(reserve_ids(cursor, Household, len(new_plans)))
+        self.member_ids = iter(reserve_ids(cursor, Member, sum(len(p.members) for p in new_plans)))
+        self.income_ids = iter(reserve_ids(cursor, Income, sum(
+            1 for p in new_plans if p.values.get("income_year") is not None)))
 
     def event(self, household_id: int, entity: str, entity_id, action: str, changes: dict) -> None:
+        if action == CREATE:
+            self.audit.append((household_id, self.actor_id, self.at, entity, entity_id, action, "", "",
+                               snapshot((name, new) for name, (_old, new) in changes.items()), self.reason))
+            return
         rows = [(household_id, self.actor_id, self.at, entity, entity_id, action, name, as_text(old),
                  as_text(new), self.reason)
                 for name, (old, new) in changes.items() if as_text(old) != as_text(new)]
@@ -240,65 +288,43 @@ class _Writes:
         self.audit.extend(rows)
 
     def create(self, plans: list[HouseholdPlan]) -> None:
-        if not plans:
-            return
-        households = [Household(
-            village_id=p.values["village"], number=p.number, address=p.values.get("address") or "",
-            phone=p.values.get("phone") or "", household_type=p.values["household_type"],
-            status=p.values["status"], registered_year=p.values["registered_year"],
-            main_cause_id=p.values.get("main_cause")) for p in plans]
-        stamped = NEW_HOUSEHOLD_FIELDS[:-2]  # then created_at, updated_at
-        self.raw.write("new_household", [(*(getattr(h, f) for f in stamped), self.at, self.at)
-                                         for h in households])
-        ids = dict(Household.objects.filter(number__in=[h.number for h in households])
-                   .values_list("number", "pk"))
-        for household in households:
-            household.pk = ids[household.number]
-        members, incomes, causes = [], [], []
-        member_fields = ("name", "id_number", "sex", "birth_date", "relation", "ethnicity", "education",
-                         "in_school", "health", "disability_grade", "labour", "months_away", "joined_on")
-        created_values: dict[tuple[int, str], dict] = {}
-        for plan, household in zip(plans, households, strict=True):
-            self.event(household.pk, "household", household.pk, CREATE,
-                       {f: (None, getattr(household, f)) for f in (*HOUSEHOLD_FIELDS, "status", "number")})
+        households, members, incomes, causes, audit = [], [], [], [], self.audit
+        head = (self.actor_id, self.at)
+        reason, at = self.reason, self.at
+        for plan in plans:
+            values = plan.values
+            pk = next(self.household_ids)
+            main = values.get("main_cause")
+            others = sorted(set(values.get("other_causes") or []) - {main})
+            row = (pk, values["village"], plan.number, values.get("address") or "", values.get("phone") or "",
+                   values["household_type"], values["status"], values["registered_year"], main, None, at, at)
+            households.append(row)
+            audit.append((pk, *head, "household", pk, CREATE, "", "", snapshot(
+                (*zip(SNAPSHOT_HOUSEHOLD, row[1:9], strict=True), ("other_causes", others))), reason))
+            causes += [(pk, code) for code in others]
+            registered_year = values["registered_year"]
             for member_plan in plan.members:
+                member_values = _new_member_values(member_plan.values, registered_year)
                 checked = member_plan.values["id_number"]
-                values = _new_member_values(member_plan.values, household.registered_year)
-                values.update(sex=checked.sex, birth_date=checked.birth_date)
-                members.append((household.pk, *(values[f] for f in member_fields), None, ""))
-                created_values[(household.pk, checked.number)] = values
-            main = plan.values.get("main_cause")
-            others = sorted(set(plan.values.get("other_causes") or []) - {main})
-            causes += [(household.pk, code) for code in others]
-            if main or others:
-                self.event(household.pk, "household", household.pk, CHANGE,
-                           {"main_cause": (None, main), "other_causes": ([], others)})
-            if plan.values.get("income_year") is not None:
-                amounts = _income_values(plan.values)
-                incomes.append((household.pk, plan.values["income_year"],
-                                *(amounts.get(f, ZERO) for f in Income.AMOUNT_FIELDS)))
-        self.raw.write("member", members)
-        self.raw.write("income", incomes)
+                member_values.update(sex=checked.sex, birth_date=checked.birth_date)
+                member_pk = next(self.member_ids)
+                members.append((member_pk, pk, *(member_values[f] for f in MEMBER_COLUMNS[1:-1]), ""))
+                audit.append((pk, *head, "member", member_pk, CREATE, "", "",
+                              _member_snapshot(member_values), reason))
+            year = values.get("income_year")
+            if year is not None:
+                amounts = _income_values(values)
+                income_pk = next(self.income_ids)
+                row = (income_pk, pk, year, *(amounts.get(f, ZERO) for f in Income.AMOUNT_FIELDS))
+                incomes.append(row)
+                audit.append((pk, *head, "income", income_pk, CREATE, "", "",
+                              snapshot(zip(INCOME_SNAPSHOT, row[2:], strict=True)), reason))
+        self.raw.write("household", households)
+        self.raw.write("new_member", members)
+        self.raw.write("new_income", incomes)
         self.raw.write("causes", causes)
-        ids = [h.pk for h in households]
-        for pk, household_id, number in Member.objects.filter(household_id__in=ids).values_list(
-                "pk", "household_id", "id_number"):
-            values = created_values[(household_id, number)]
-            self.created_event(household_id, "member", pk, [(f, values[f]) for f in MEMBER_FIELDS])
-        for pk, household_id, *amounts in Income.objects.filter(household_id__in=ids).values_list(
-                "pk", "household_id", *Income.AMOUNT_FIELDS):
-            self.created_event(household_id, "income", pk, zip(Income.AMOUNT_FIELDS, amounts, strict=True),
-                               action=CHANGE)
         self.created += len(households)
         self.members_created += len(members)
-
-    def created_event(self, household_id: int, entity: str, entity_id: int, values, action=CREATE) -> None:
-        """event() for a new record: every field from nothing to its value (the common case, kept fast)."""
-        head = (household_id, self.actor_id, self.at, entity, entity_id, action)
-        for name, value in values:
-            text = as_text(value)
-            if text:
-                self.audit.append((*head, name, "", text, self.reason))
 
     def update(self, plan: HouseholdPlan, diff) -> bool:
         if not diff:

@@ -79,7 +79,7 @@ def _csv_rows(path: Path) -> list[list[str]]:
             continue
     else:  # pragma: no cover - gb18030 decodes almost any byte string
         raise IntakeFileError(_("The file is neither UTF-8 nor GB18030 text."))
-    return [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text, newline=""))]
+    return [list(map(str.strip, row)) for row in csv.reader(io.StringIO(text, newline=""))]
 
 
 def read_table(path: str | Path) -> Table:
@@ -118,7 +118,8 @@ def read_table(path: str | Path) -> Table:
     table = Table(kind=kind, headers=headers, columns=columns)
     width = len(headers)
     for number, cells in enumerate(raw[1:], start=2):
-        cells = (list(cells) + [""] * width)[:width]
+        if len(cells) != width:
+            cells = (list(cells) + [""] * width)[:width]
         if any(cells):
             table.rows.append((number, cells))
     return table
