@@ -153,6 +153,24 @@ def test_a_member_created_by_import_has_the_creation_event_the_actions_would_wri
     rows = family("6404221002010001")
     rows[2].update(health="残疾", disability_grade="2", joined_on="")
     import_file(write_csv(tmp_path / "r.csv", rows), actor=cast["cadre_a"])
-    for member in Member.objects.all():
-        event = AuditEvent.objects.get(entity="member", entity_id=member.pk, action="create")
-        assert event.new == snapshot((f, getattr(member, f)) for f in MEMBER_FIELDS)
+    for person in Member.objects.all():
+        event = AuditEvent.objects.get(entity="member", entity_id=person.pk, action="create")
+        assert event.new == snapshot((f, getattr(person, f)) for f in MEMBER_FIELDS)
+
+
+def test_households_and_incomes_created_by_import_have_the_events_the_actions_would_write(cast, tmp_path):
+    from jingzhun.registry.audit import snapshot
+
+    rows = family("6404221002010001") + family("6404221002010002", main_cause="", other_causes="",
+                                                   address="", phone="")
+    import_file(write_csv(tmp_path / "r.csv", rows), actor=cast["cadre_a"])
+    for household in Household.objects.all():
+        event = AuditEvent.objects.get(entity="household", action="create", entity_id=household.pk)
+        values = [(f, getattr(household, f)) for f in (
+            "village", "number", "address", "phone", "household_type", "status", "registered_year",
+            "main_cause")]
+        others = list(household.other_causes.values_list("code", flat=True))
+        assert event.new == snapshot([*values, ("other_causes", others)])
+        income = household.incomes.get()
+        event = AuditEvent.objects.get(entity="income", action="create", entity_id=income.pk)
+        assert event.new == snapshot((f, getattr(income, f)) for f in ("year", *Income.AMOUNT_FIELDS))

@@ -33,13 +33,12 @@ from .read import Table, read_table
 CREATE, CHANGE, STATUS = AuditEvent.Action.CREATE, AuditEvent.Action.CHANGE, AuditEvent.Action.STATUS
 Causes = Household.other_causes.through
 ZERO = Decimal("0.00")
+WRITE_BATCH = 5000  # households per round of bulk writes
+SQLITE_IMPORT_CACHE_KIB = 256 * 1024
 # A new member's columns after its id, as the raw writer takes them (left_on stays empty).
 MEMBER_COLUMNS = ("household_id", "name", "id_number", "sex", "birth_date", "relation", "ethnicity",
                   "education", "in_school", "health", "disability_grade", "labour", "months_away",
                   "joined_on", "left_reason")
-# The household values a creation event keeps, in the order of bulk.TABLES["household"] after the id.
-SNAPSHOT_HOUSEHOLD = ("village", "number", "address", "phone", "household_type", "status", "registered_year",
-                      "main_cause")
 INCOME_SNAPSHOT = ("year", *Income.AMOUNT_FIELDS)
 
 
@@ -109,9 +108,10 @@ def load(checked: Checked, *, actor, partial: bool = False, reason: str = "impor
         if result.rejected and not partial:
             return result
         cursor = transaction.get_connection().cursor()
+        cache = _larger_sqlite_cache(cursor)
         writer = _Writes(actor, reason, Writer(cursor), [p for p in chosen if not p.existing])
-        for start in range(0, len(chosen), CHUNK):
-            batch = chosen[start:start + CHUNK]
+        for start in range(0, len(chosen), WRITE_BATCH):
+            batch = chosen[start:start + WRITE_BATCH]
             writer.create([p for p in batch if not p.existing])
             for plan in batch:
                 if plan.existing:
@@ -124,6 +124,8 @@ def load(checked: Checked, *, actor, partial: bool = False, reason: str = "impor
             if len(writer.audit) > 100_000:
                 writer.flush()
         writer.flush()
+        if cache is not None:
+            cursor.execute(f"PRAGMA cache_size = {int(cache)}")
         cursor.close()
         result.written = True
         result.created = writer.created
@@ -131,6 +133,17 @@ def load(checked: Checked, *, actor, partial: bool = False, reason: str = "impor
         result.members_updated = writer.members_updated
         result.audit_rows = writer.audit_rows
     return result
+
+
+def _larger_sqlite_cache(cursor) -> int | None:
+    """SQLite keeps 2 MB of pages by default; a large import inserts ID numbers at random places in
+    their indexes and would read and write the same pages over and over. Returns the setting to restore."""
+    if connection.vendor != "sqlite":
+        return None
+    cursor.execute("PRAGMA cache_size")
+    before = cursor.fetchone()[0]
+    cursor.execute(f"PRAGMA cache_size = {-SQLITE_IMPORT_CACHE_KIB}")
+    return before
 
 
 def _new_member_values(values: dict, registered_year: int) -> dict:
@@ -299,8 +312,11 @@ class _Writes:
             row = (pk, values["village"], plan.number, values.get("address") or "", values.get("phone") or "",
                    values["household_type"], values["status"], values["registered_year"], main, None, at, at)
             households.append(row)
-            audit.append((pk, *head, "household", pk, CREATE, "", "", snapshot(
-                (*zip(SNAPSHOT_HOUSEHOLD, row[1:9], strict=True), ("other_causes", others))), reason))
+            texts = {"village": row[1], "number": row[2], "address": row[3], "phone": row[4],
+                     "household_type": str(row[5]), "status": str(row[6]), "registered_year": str(row[7]),
+                     "main_cause": main or "", "other_causes": ",".join(others)}
+            audit.append((pk, *head, "household", pk, CREATE, "", "",
+                          SNAPSHOT_JSON.encode({k: v for k, v in texts.items() if v}), reason))
             causes += [(pk, code) for code in others]
             registered_year = values["registered_year"]
             for member_plan in plan.members:
@@ -317,8 +333,9 @@ class _Writes:
                 income_pk = next(self.income_ids)
                 row = (income_pk, pk, year, *(amounts.get(f, ZERO) for f in Income.AMOUNT_FIELDS))
                 incomes.append(row)
+                texts = dict(zip(INCOME_SNAPSHOT, map(str, row[2:]), strict=True))
                 audit.append((pk, *head, "income", income_pk, CREATE, "", "",
-                              snapshot(zip(INCOME_SNAPSHOT, row[2:], strict=True)), reason))
+                              SNAPSHOT_JSON.encode(texts), reason))
         self.raw.write("household", households)
         self.raw.write("new_member", members)
         self.raw.write("new_income", incomes)
