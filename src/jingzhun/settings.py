@@ -119,3 +119,8 @@ WHITENOISE_AUTOREFRESH = DEBUG
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
+
+# Uploaded register files: the largest accepted, and whether jobs run in the request instead of in their
+# own process (tests whose database a child process cannot reach, such as in-memory SQLite).
+IMPORT_MAX_BYTES = int(os.environ.get("JINGZHUN_IMPORT_MAX_MB", "300")) * 2**20
+IMPORT_JOBS_INLINE = env_bool("JINGZHUN_IMPORT_INLINE", False)

@@ -1,7 +1,7 @@
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from jingzhun.registry import queries
+from jingzhun.registry import duplicate_queries, queries
 from jingzhun.registry.decorators import registry_reader
 
 
@@ -26,4 +26,6 @@ def area(request, code: str):
         "children": queries.child_counts(request.scope, area),
         "flags": area.flags.all(),
         "in_scope": request.scope.covers(area.code),
+        "open_duplicates": (duplicate_queries.open_count(request.scope, area.prefix)
+                            if duplicate_queries.reviews_duplicates(request.scope) else None),
     })

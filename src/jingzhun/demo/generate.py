@@ -15,6 +15,7 @@ from tqdm import tqdm
 from jingzhun.areas.models import AreaFlag
 from jingzhun.registry.bulk import TABLES, Writer, datetime_text
 from jingzhun.registry.causes import ensure_causes
+from jingzhun.registry.duplicates import find_likely_duplicates
 from jingzhun.registry.models import Household
 
 from . import household as household_rows
@@ -41,6 +42,7 @@ class Summary:
     poor_villages: int = 0
     cadre_village: str | None = None
     cadre2_village: str | None = None
+    likely_duplicates: int = 0
     seconds: float = 0.0
 
     @property
@@ -147,5 +149,7 @@ def generate_region(households: int = 20000, seed: int = 2013, progress: bool = 
             bar.update(count)
         writer.create_indexes(indexes)
         writer.reset_sequences()
+        # Common names and birth dates meet by chance in a village, as in a real register.
+        summary.likely_duplicates = find_likely_duplicates()
     summary.seconds = time.perf_counter() - started
     return summary

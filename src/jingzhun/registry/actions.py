@@ -10,7 +10,7 @@ from jingzhun.areas.models import Area, Level
 from jingzhun.areas.scope import Scope, scope_for
 from jingzhun.errors import DomainError, InvalidTransition, NotAllowed, OutOfScope
 
-from . import audit, rules
+from . import audit, duplicates, rules
 from .choices import HouseholdStatus, Relation
 from .models import AuditEvent, Cause, Household, Income, LivingConditions, Member
 
@@ -104,6 +104,7 @@ def register_household(*, actor, village_code: str, registered_year: int, head: 
     _create_member(household, checked, head, actor)
     if main_cause or other_causes:
         _set_causes(household, main_cause, list(other_causes), actor)
+    duplicates.find_likely_duplicates([village_code])  # one village: about a millisecond
     return household
 
 
@@ -164,7 +165,9 @@ def add_member(household: Household, *, actor, **data) -> Member:
     household = _locked(household, actor)
     checked = _check_id(data.get("id_number", ""))
     _check_head(household, data.get("relation", ""))
-    return _create_member(household, checked, data, actor)
+    member = _create_member(household, checked, data, actor)
+    duplicates.find_likely_duplicates([household.village_id])
+    return member
 
 
 @transaction.atomic
@@ -184,6 +187,7 @@ def update_member(member: Member, *, actor, **changes) -> Member:
     member.save()
     audit.record(household, actor, "member", member.pk, AuditEvent.Action.CHANGE,
                  {f: (before[f], getattr(member, f)) for f in MEMBER_FIELDS})
+    duplicates.find_likely_duplicates([household.village_id])  # a new name or ID number may pair anew
     return member
 
 

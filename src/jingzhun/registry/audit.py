@@ -14,10 +14,11 @@ from django.utils.translation import gettext as _
 
 from jingzhun.areas.scope import Scope, mask_id_number
 
-from .models import AuditEvent, Cause, Household, Income, LivingConditions, Member
+from .models import AuditEvent, Cause, Household, Income, LikelyDuplicate, LivingConditions, Member
 
 SNAPSHOT_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
-ENTITY_MODELS = {"household": Household, "member": Member, "income": Income, "conditions": LivingConditions}
+ENTITY_MODELS = {"household": Household, "member": Member, "income": Income, "conditions": LivingConditions,
+                 "duplicate": LikelyDuplicate}
 
 
 def as_text(value) -> str:

@@ -111,3 +111,12 @@ class ConditionsForm(ActionModelForm):
 class CloseHouseholdForm(DomainErrorForm, forms.Form):
     reason = forms.CharField(label=_("reason"), max_length=200,
                              help_text=_("For example: all members died, moved away, registered in error."))
+
+
+class ImportForm(DomainErrorForm, forms.Form):
+    file = forms.FileField(label=_("register file"), help_text=_(
+        "An .xlsx or .csv file with one row per member, in the template's columns."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}))
+    partial = forms.BooleanField(label=_("import the valid households only"), required=False, help_text=_(
+        "Without this, a file with any error imports nothing. With it, every household whose rows are all "
+        "valid is imported and the rest come back in the report."))

@@ -19,6 +19,9 @@ urlpatterns = [
     path("members/<int:pk>/leave/", views.member_close, name="member_close"),
     path("imports/", upload_views.import_list, name="imports"),
     path("imports/<int:pk>/", upload_views.import_detail, name="import"),
+    path("imports/<int:pk>/progress/", upload_views.import_progress, name="import_progress"),
+    path("imports/<int:pk>/report/", upload_views.import_report, name="import_report"),
+    path("imports/<int:pk>/resume/", upload_views.import_resume, name="import_resume"),
     path("duplicates/", duplicate_views.duplicate_list, name="duplicates"),
     path("duplicates/<int:pk>/", duplicate_views.duplicate_decide, name="duplicate"),
 ]

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from jingzhun.errors import DomainError
 
-from . import actions, audit, queries, rules
+from . import actions, audit, duplicate_queries, queries, rules
 from .choices import HouseholdStatus, HouseholdType
 from .decorators import registry_editor, registry_exporter, registry_reader
 from .export import export_response, members_xlsx_response, template_response
@@ -78,6 +78,7 @@ def household_detail(request, pk: int):
         "conditions": household.conditions.order_by("-year"),
         "trail": trail,
         "today": datetime.date.today(),
+        "duplicate_flags": duplicate_queries.open_flags_of_household(request.scope, household.pk),
     })
 
 

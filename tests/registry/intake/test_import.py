@@ -174,3 +174,20 @@ def test_households_and_incomes_created_by_import_have_the_events_the_actions_wo
         income = household.incomes.get()
         event = AuditEvent.objects.get(entity="income", action="create", entity_id=income.pk)
         assert event.new == snapshot((f, getattr(income, f)) for f in ("year", *Income.AMOUNT_FIELDS))
+
+
+def test_an_import_flags_likely_duplicates_for_an_officer(cast, tmp_path):
+    from jingzhun.registry.models import LikelyDuplicate
+
+    born = datetime.date(1975, 3, 9)
+    rows = [member("6404221002010001", name="马福", id_number=make_id_number(born=born)),
+            member("6404221002010002", name="马福", id_number=make_id_number(born=born)),
+            member("6404221002020001", village=VILLAGE_B, name="马福", id_number=make_id_number(born=born))]
+    result = import_file(write_csv(tmp_path / "twins.csv", rows), actor=cast["county"])
+    assert result.written and result.likely_duplicates == 1
+    flag = LikelyDuplicate.objects.get()
+    assert (flag.village_id, flag.state) == ("640422100201", "open")
+    assert {flag.member.household.number, flag.other.household.number} == {"6404221002010001",
+                                                                             "6404221002010002"}
+    again = import_file(write_csv(tmp_path / "twins.csv", rows), actor=cast["county"])
+    assert again.likely_duplicates == 0 and LikelyDuplicate.objects.count() == 1

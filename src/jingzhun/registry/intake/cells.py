@@ -14,7 +14,6 @@ from .columns import Column, Kind, code_labels, normalise_header
 
 INTEGER = re.compile(r"^[+-]?\d+(\.0*)?$")
 PLAIN_MONEY = re.compile(r"^\d{1,9}\.\d\d$")  # already in yuan and fen: no commas, no rounding needed
-MEMO_LIMIT = 200_000  # distinct cell texts remembered per column
 DATE = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?(?: 00:00:00)?$")
 COMPACT_DATE = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 VILLAGE_CODE = re.compile(r"^\d{12}$")
@@ -123,9 +122,9 @@ class Parsers:
             return lambda text: ([code(part) for part in SEPARATORS.split(text) if part], "")
         if kind is Kind.DATE:
             today = self.today
-            return _memo(lambda text: (_date(text, column, today), ""))
+            return lambda text: (_date(text, column, today), "")
         parser = {Kind.INTEGER: _integer, Kind.MONEY: _money, Kind.BOOLEAN: _boolean, Kind.AREA: _area}[kind]
-        return _memo(lambda text: (parser(text, column), ""))
+        return lambda text: (parser(text, column), "")
 
     def _code_parser(self, column: Column):
         labels = self.cause_labels if column.choices is None else code_labels(column.choices)
@@ -141,22 +140,6 @@ class Parsers:
             return value
 
         return code
-
-
-def _memo(parse):
-    """The parser, remembering what each cell text gave: a register repeats the same few amounts, years
-    and dates on many rows. Errors are not remembered (they raise again)."""
-    seen: dict = {}
-
-    def parse_remembered(text: str):
-        result = seen.get(text)
-        if result is None:
-            if len(seen) >= MEMO_LIMIT:
-                seen.clear()
-            result = seen[text] = parse(text)
-        return result
-
-    return parse_remembered
 
 
 def cause_labels(causes) -> dict[str, str]:

@@ -19,10 +19,11 @@ from ..actions import TRANSITIONS
 from ..choices import HouseholdStatus, Relation
 from ..models import Cause, Household, Member
 from .cells import CellError, Parsers, cause_labels
-from .columns import INCOME_COLUMNS
+from .columns import COLUMNS, INCOME_COLUMNS, Kind
 from .read import Table
 
 CHUNK = 500  # values per IN (...) lookup
+_ORDER = {column.key: position for position, column in enumerate(COLUMNS)}  # a row's problems, in this order
 HOUSEHOLD_KEYS = ("village", "household_type", "status", "registered_year", "address", "phone",
                   "main_cause", "other_causes", "income_year", *(key for key, _zh, _en in INCOME_COLUMNS))
 
@@ -76,23 +77,51 @@ def _chunks(values: list, size: int = CHUNK):
         yield values[start:start + size]
 
 
-def _parse(columns: list, texts, required: str) -> tuple[dict, list[tuple[str, str, bool]]]:
-    """Clean values of the non-empty cells, and (key, message, is_warning) for each problem."""
-    clean, issues = {}, []
-    for (column, parse), text in zip(columns, texts, strict=True):
+def _parse_column(column, parse, texts: tuple, required: str) -> tuple[list, dict[int, list]]:
+    """Clean values of one column for every row (None for an empty or bad cell), and the problems by row
+    index as (key, message, is_warning). Each distinct text is parsed once: most columns repeat a few
+    values on every row, and a household's cells repeat on each of its member rows."""
+    if column.kind is Kind.TEXT:
+        issues = {}
+        if column.required and "" in texts:
+            issues = {index: [(column.key, required, False)] for index, text in enumerate(texts) if not text}
+        return [text or None for text in texts], issues
+    results, bad = {}, {}
+    for text in set(texts):
         if not text:
+            results[text] = None
             if column.required:
-                issues.append((column.key, required, False))
+                bad[text] = (column.key, required, False)
             continue
         try:
             value, warning = parse(text)
         except CellError as error:
-            issues.append((column.key, error.message, False))
+            results[text] = None
+            bad[text] = (column.key, error.message, False)
             continue
-        clean[column.key] = value
+        results[text] = value
         if warning:
-            issues.append((column.key, warning, True))
-    return clean, issues
+            bad[text] = (column.key, warning, True)
+    issues: dict[int, list] = {}
+    if bad:
+        for index, text in enumerate(texts):
+            issue = bad.get(text)
+            if issue is not None:
+                issues[index] = [issue]
+    return list(map(results.__getitem__, texts)), issues
+
+
+def _parse_table(table: Table, columns: list, required: str) -> tuple[list[tuple], dict[int, list]]:
+    """The columns' clean values row by row, and every row's problems, by row index."""
+    indexes = [table.columns.index(column) for column, _parse in columns]
+    texts = list(zip(*(cells for _number, cells in table.rows), strict=True)) or [() for _ in table.columns]
+    values, issues = [], {}
+    for index, (column, parse) in zip(indexes, columns, strict=True):
+        column_values, column_issues = _parse_column(column, parse, texts[index], required)
+        values.append(column_values)
+        for row, found in column_issues.items():
+            issues.setdefault(row, []).extend(found)
+    return list(zip(*values, strict=True)) if values else [() for _ in table.rows], issues
 
 
 def check_table(table: Table, scope: Scope, *, today: datetime.date | None = None,
@@ -103,27 +132,25 @@ def check_table(table: Table, scope: Scope, *, today: datetime.date | None = Non
     required = _("This field is required.")
     house = [(column, parsers.parser_for(column)) for column in table.columns if column.household]
     people = [(column, parsers.parser_for(column)) for column in table.columns if not column.household]
+    house_keys = [column.key for column, _parse in house]
+    people_keys = [column.key for column, _parse in people]
+    house_values, house_issues = _parse_table(table, house, required)
+    people_values, people_issues = _parse_table(table, people, required)
     house_cells = _picker([i for i, column in enumerate(table.columns) if column.household])
-    people_cells = _picker([i for i, column in enumerate(table.columns) if not column.household])
-    # A household's cells repeat on each of its member rows: parsed once while they stay the same.
-    last_raw, house_clean, house_issues = None, {}, []
-    for done, (number, cells) in enumerate(table.rows, start=1):
-        raw = house_cells(cells)
-        if raw == last_raw:
-            raw = last_raw
-        else:
-            last_raw = raw
-            house_clean, house_issues = _parse(house, raw, required)
-        clean, issues = _parse(people, people_cells(cells), required)
-        for key, message, warning in (*house_issues, *issues):
+    rows = zip(table.rows, house_values, people_values, strict=True)
+    for index, ((number, cells), house_row, people_row) in enumerate(rows):
+        issues = house_issues.get(index, []) + people_issues.get(index, [])
+        for key, message, warning in sorted(issues, key=lambda issue: _ORDER[issue[0]]):
             problems.append(Problem(number, key, message, warning))
+        house_clean = {k: v for k, v in zip(house_keys, house_row, strict=True) if v is not None}
         household_number = house_clean.get("household_number") or f"#{number}"
         plan = households.get(household_number)
+        raw = house_cells(cells)
         if plan is None:
             plan = households[household_number] = HouseholdPlan(household_number)
             plan.values = {k: house_clean.get(k) for k in HOUSEHOLD_KEYS}
             plan.raw = raw
-        elif raw is not plan.raw:
+        elif raw != plan.raw:
             for key in HOUSEHOLD_KEYS:
                 value = plan.values[key]
                 if key in house_clean and value is not None and house_clean[key] != value:
@@ -132,8 +159,9 @@ def check_table(table: Table, scope: Scope, *, today: datetime.date | None = Non
                 elif value is None:
                     plan.values[key] = house_clean.get(key)
         plan.rows.append(number)
-        plan.members.append(MemberPlan(number, clean))
-        if progress and done % 1000 == 0:
+        plan.members.append(MemberPlan(number, {k: v for k, v in zip(people_keys, people_row, strict=True)
+                                                if v is not None}))
+        if progress and (index + 1) % 1000 == 0:
             progress(1000)
     if progress:
         progress(len(table.rows) % 1000)

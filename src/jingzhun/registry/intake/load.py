@@ -26,6 +26,7 @@ from jingzhun.registry.bulk import Writer, reserve_ids, table_and_columns
 from ..actions import HOUSEHOLD_FIELDS, MEMBER_FIELDS
 from ..audit import SNAPSHOT_JSON, as_text, snapshot
 from ..choices import Ethnicity, Health, HouseholdStatus, Relation
+from ..duplicates import flag_after_import
 from ..models import AuditEvent, Household, Income, Member
 from .check import CHUNK, Checked, HouseholdPlan, Problem, check_table
 from .read import Table, read_table
@@ -53,6 +54,7 @@ class Result:
     members_created: int = 0
     members_updated: int = 0
     audit_rows: int = 0
+    likely_duplicates: int = 0  # pairs newly flagged for an officer to decide
     notes: list[str] = field(default_factory=list)
 
     @property
@@ -124,6 +126,7 @@ def load(checked: Checked, *, actor, partial: bool = False, reason: str = "impor
             if len(writer.audit) > 100_000:
                 writer.flush()
         writer.flush()
+        result.likely_duplicates = flag_after_import({p.values["village"] for p in chosen})
         if cache is not None:
             cursor.execute(f"PRAGMA cache_size = {int(cache)}")
         cursor.close()

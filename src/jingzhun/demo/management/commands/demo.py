@@ -43,7 +43,8 @@ class Command(BaseCommand):
         self.say(f"\nSign in at http://127.0.0.1:{port}/ as any user above, password {PASSWORD}.")
         self.say(f"Built in {elapsed:.1f} s (generator {summary.seconds:.1f} s): {summary.households:,} "
                  f"households, {summary.members:,} members, {summary.incomes:,} incomes, "
-                 f"{summary.poor_villages:,} poor villages.")
+                 f"{summary.poor_villages:,} poor villages, {summary.likely_duplicates:,} likely duplicates "
+                 f"to decide.")
         if not no_serve:
             call_command("serve", port=port)
 
