@@ -85,31 +85,38 @@ def _display(model, field_name: str, raw: str, scope: Scope, cause_names: dict[s
     return raw
 
 
+def _pieces(event: AuditEvent):
+    """(entity, id, [(field, old, new)]) for each record an event speaks of, fields newest first as field
+    events come; a creation may speak of several records (an imported household with its members)."""
+    if event.action == AuditEvent.Action.CREATE:
+        for entity, entity_id, values in reversed(event.created_records):
+            yield entity, entity_id, [(name, "", new) for name, new in reversed(values.items())]
+    else:
+        yield event.entity, event.entity_id, [(event.field, event.old, event.new)] if event.field else []
+
+
 def trail(events: list[AuditEvent], scope: Scope) -> list[dict]:
     """Events grouped per save (same moment, actor, record and action), labels translated and
     ID numbers masked for roles that do not see them."""
     cause_names = {c.code: str(c) for c in Cause.objects.all()}
-    names = dict(Member.objects.filter(pk__in={e.entity_id for e in events if e.entity == "member"})
+    pieces = [(event, *piece) for event in events for piece in _pieces(event)]
+    names = dict(Member.objects.filter(pk__in={pk for _e, entity, pk, _f in pieces if entity == "member"})
                  .values_list("pk", "name"))
     groups: list[dict] = []
-    for event in events:
-        key = (event.at, event.actor_id, event.entity, event.entity_id, event.action)
+    for event, entity, entity_id, fields in pieces:
+        model = ENTITY_MODELS.get(entity, Household)
+        key = (event.at, event.actor_id, entity, entity_id, event.action)
         if not groups or groups[-1]["key"] != key:
-            model = ENTITY_MODELS.get(event.entity, Household)
             groups.append({
                 "key": key, "at": event.at, "actor": event.actor, "action": event.get_action_display(),
                 "entity": str(model._meta.verbose_name),
-                "subject": names.get(event.entity_id, "") if event.entity == "member" else "",
+                "subject": names.get(entity_id, "") if entity == "member" else "",
                 "reason": event.reason, "changes": [],
             })
-        model = ENTITY_MODELS.get(event.entity, Household)
-        # Creations list their fields reversed, as the newest-first field events are, for the reverse below.
-        fields = reversed(event.created_values.items()) if event.action == AuditEvent.Action.CREATE else (
-            [(event.field, event.new)] if event.field else [])
-        for name, new in fields:
+        for name, old, new in fields:
             groups[-1]["changes"].append({
                 "field": _label(model, name),
-                "old": _display(model, name, event.old, scope, cause_names),
+                "old": _display(model, name, old, scope, cause_names),
                 "new": _display(model, name, new, scope, cause_names),
             })
     for group in groups:

@@ -238,11 +238,24 @@ class AuditEvent(models.Model):
         return f"{self.household_id} {self.action} {self.entity}.{self.field}"
 
     @property
-    def created_values(self) -> dict[str, str]:
-        """A creation event's record values as text, field by field (empty for other events)."""
+    def created_records(self) -> list[tuple[str, int | None, dict[str, str]]]:
+        """A creation event's records as (entity, id, values as text). An imported household's event also
+        holds the members and the income created with it ("members": [{"id": …, …}], "income": {…})."""
         if self.action != self.Action.CREATE or not self.new.startswith("{"):
-            return {}
-        return json.loads(self.new)
+            return []
+        values = json.loads(self.new)
+        members, income = values.pop("members", []), values.pop("income", None)
+        records = [(self.entity, self.entity_id, values)]
+        records += [("member", member.pop("id"), member) for member in members]
+        if income:
+            records.append(("income", income.pop("id"), income))
+        return records
+
+    @property
+    def created_values(self) -> dict[str, str]:
+        """The created record's own values as text, field by field (empty for other events)."""
+        records = self.created_records
+        return records[0][2] if records else {}
 
 
 class ImportJob(models.Model):

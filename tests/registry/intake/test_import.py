@@ -1,4 +1,5 @@
 import datetime
+import json
 import shutil
 import subprocess
 from decimal import Decimal
@@ -37,7 +38,8 @@ def test_a_good_file_imports_households_members_income_causes_and_audit(cast, tm
     events = AuditEvent.objects.filter(household=household)
     assert {e.actor for e in events} == {cast["county"]}
     assert {e.reason for e in events} == {"import register.csv"}
-    created = {(e.entity, e.entity_id): e.created_values for e in events.filter(action="create")}
+    (event,) = events.filter(action="create")  # the household with its members and income, one event
+    created = {(entity, pk): values for entity, pk, values in event.created_records}
     assert len(created) == 5  # the household, its three members, its income
     assert created[("household", household.pk)] == {
         "village": "640422100201", "number": household.number, "household_type": "general", "status": "poor",
@@ -153,9 +155,10 @@ def test_a_member_created_by_import_has_the_creation_event_the_actions_would_wri
     rows = family("6404221002010001")
     rows[2].update(health="残疾", disability_grade="2", joined_on="")
     import_file(write_csv(tmp_path / "r.csv", rows), actor=cast["cadre_a"])
+    event = AuditEvent.objects.get(action="create")
+    created = {pk: values for entity, pk, values in event.created_records if entity == "member"}
     for person in Member.objects.all():
-        event = AuditEvent.objects.get(entity="member", entity_id=person.pk, action="create")
-        assert event.new == snapshot((f, getattr(person, f)) for f in MEMBER_FIELDS)
+        assert created[person.pk] == json.loads(snapshot((f, getattr(person, f)) for f in MEMBER_FIELDS))
 
 
 def test_households_and_incomes_created_by_import_have_the_events_the_actions_would_write(cast, tmp_path):
@@ -166,14 +169,16 @@ def test_households_and_incomes_created_by_import_have_the_events_the_actions_wo
     import_file(write_csv(tmp_path / "r.csv", rows), actor=cast["cadre_a"])
     for household in Household.objects.all():
         event = AuditEvent.objects.get(entity="household", action="create", entity_id=household.pk)
+        records = {entity: values for entity, _pk, values in event.created_records}
         values = [(f, getattr(household, f)) for f in (
             "village", "number", "address", "phone", "household_type", "status", "registered_year",
             "main_cause")]
         others = list(household.other_causes.values_list("code", flat=True))
-        assert event.new == snapshot([*values, ("other_causes", others)])
+        assert records["household"] == json.loads(snapshot([*values, ("other_causes", others)]))
         income = household.incomes.get()
-        event = AuditEvent.objects.get(entity="income", action="create", entity_id=income.pk)
-        assert event.new == snapshot((f, getattr(income, f)) for f in ("year", *Income.AMOUNT_FIELDS))
+        assert event.created_records[-1][:2] == ("income", income.pk)
+        assert records["income"] == json.loads(snapshot((f, getattr(income, f)) for f in ("year",
+                                                                                          *Income.AMOUNT_FIELDS)))
 
 
 def test_an_import_flags_likely_duplicates_for_an_officer(cast, tmp_path):
@@ -191,3 +196,20 @@ def test_an_import_flags_likely_duplicates_for_an_officer(cast, tmp_path):
                                                                              "6404221002010002"}
     again = import_file(write_csv(tmp_path / "twins.csv", rows), actor=cast["county"])
     assert again.likely_duplicates == 0 and LikelyDuplicate.objects.count() == 1
+
+
+def test_the_trail_shows_an_imported_household_its_members_and_income_as_created(cast, tmp_path):
+    from jingzhun.areas.scope import scope_for
+    from jingzhun.registry.audit import trail
+
+    import_file(write_csv(tmp_path / "r.csv", family("6404221002010001")), actor=cast["cadre_a"])
+    household = Household.objects.get()
+    with translation.override("en"):
+        groups = trail(list(household.audit_events.all()), scope_for(cast["auditor"]))
+    created = [g for g in groups if g["action"] == "created"]
+    assert [(g["entity"], g["subject"]) for g in created] == [
+        ("income", ""), ("member", "马小明"), ("member", "李秀兰"), ("member", "马德福"), ("household", "")]
+    spouse = household.members.get(relation="spouse")
+    fields = {c["field"]: c["new"] for c in created[2]["changes"]}
+    assert fields["resident ID number"] == f"{spouse.id_number[:6]}********{spouse.id_number[-4:]}"
+    assert fields["relation to head"] == "spouse"
