@@ -3,8 +3,11 @@
 Usage: .venv/bin/python scripts/screenshots.py [http://127.0.0.1:8000]
 """
 
+import csv
+import os
 import shutil
 import sys
+import tempfile
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
@@ -23,6 +26,29 @@ def busiest_child(page) -> str:
         }
         return best;
     }""")
+
+
+def register_with_mistakes(folder: Path) -> Path:
+    """A two-member register file for a Xiji village: the second ID number's check digit is wrong and
+    the household has no head, so the import is rejected with a report."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jingzhun.settings")
+    import django
+
+    django.setup()
+    from jingzhun.registry.intake.columns import COLUMNS
+
+    common = {"household_number": "6404221002019001", "village": "640422100201",
+              "household_type": "一般贫困户", "status": "建档立卡贫困户", "registered_year": "2014",
+              "main_cause": "因病", "education": "小学", "labour": "普通劳动力", "income_year": "2019",
+              "wages": "9000"}
+    rows = [{**common, "name": "马福成", "id_number": "642223198005170010", "relation": "配偶"},
+            {**common, "name": "李桂英", "id_number": "642223198211050021", "relation": "子"}]
+    path = folder / "吉强镇登记表.csv"
+    with path.open("w", newline="", encoding="utf-8-sig") as out:
+        writer = csv.writer(out)
+        writer.writerow([column.zh for column in COLUMNS])
+        writer.writerows([[row.get(column.key, "") for column in COLUMNS] for row in rows])
+    return path
 
 
 def main(base: str) -> None:
@@ -51,6 +77,14 @@ def main(base: str) -> None:
         page.select_option("#id_labour", "none")
         page.click("#member-form button[type=submit]")
         page.screenshot(path=OUT / "5-member-error.png")
+        page.goto("/duplicates/")
+        page.screenshot(path=OUT / "7-likely-duplicates.png")
+        page.goto("/imports/")
+        with tempfile.TemporaryDirectory() as folder:
+            page.set_input_files("#id_file", str(register_with_mistakes(Path(folder))))
+            page.click("#import-form button[type=submit]")
+        page.wait_for_selector("#import-result", timeout=120000)
+        page.screenshot(path=OUT / "8-import-rejected.png", full_page=True)
         page.goto(household_url)
         page.click("#language-form button")
         page.screenshot(path=OUT / "6-household-english.png", full_page=True)
