@@ -107,7 +107,7 @@ def run_database(tmp: Path, vendor: str, url: str) -> dict:
     marks: dict[str, float] = {}
     done = 0
 
-    def progress(count: int) -> None:  # the importer counts each row once checked, once loaded
+    def progress(count: int) -> None:  # 0 once the file is read; then each row once checked, once loaded
         nonlocal done
         if "read" not in marks:
             marks["read"] = time.perf_counter()

@@ -83,8 +83,11 @@ def import_file(path: str | Path, *, actor, partial: bool = False, today: dateti
                 progress: Callable[[int], None] | None = None) -> Result:
     """Read, check and load a register file as `actor`; the file's problems come back in the result."""
     with _no_cyclic_gc():
-        return import_table(read_table(path), actor=actor, name=Path(path).name, partial=partial,
-                            today=today, progress=progress)
+        table = read_table(path)
+        if progress:
+            progress(0)  # the file is read: a caller timing the phases sees where reading ends
+        return import_table(table, actor=actor, name=Path(path).name, partial=partial, today=today,
+                            progress=progress)
 
 
 def import_table(table: Table, *, actor, name: str, partial: bool = False,
