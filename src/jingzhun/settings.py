@@ -124,3 +124,8 @@ X_FRAME_OPTIONS = "DENY"
 # own process (tests whose database a child process cannot reach, such as in-memory SQLite).
 IMPORT_MAX_BYTES = int(os.environ.get("JINGZHUN_IMPORT_MAX_MB", "300")) * 2**20
 IMPORT_JOBS_INLINE = env_bool("JINGZHUN_IMPORT_INLINE", False)
+
+# Members .xlsx exports: lists of up to this many households are written inside the request (~1 s per 1,000
+# households); larger ones run as background jobs, or in the request when EXPORT_JOBS_INLINE (tests).
+EXPORT_INLINE_MAX_HOUSEHOLDS = int(os.environ.get("JINGZHUN_EXPORT_INLINE_MAX_HOUSEHOLDS", "5000"))
+EXPORT_JOBS_INLINE = env_bool("JINGZHUN_EXPORT_INLINE", False)

@@ -2,8 +2,9 @@
 the register's member-row .xlsx (the layout import reads); ID numbers masked unless the role sees them.
 Rows come from `intake.export_rows`, files from `intake.export_xlsx`."""
 
+import datetime
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
@@ -48,8 +49,13 @@ def export_rows(scope: Scope, households) -> Iterator[list[str]]:
                    types[household_type], statuses[status], str(year), causes.get(cause, ""), address]
 
 
-def _stamp() -> str:
-    return timezone.localtime().strftime("%Y%m%d-%H%M")
+def _stamp(when: datetime.datetime | None = None) -> str:
+    return timezone.localtime(when).strftime("%Y%m%d-%H%M")
+
+
+def members_filename(when: datetime.datetime | None = None) -> str:
+    """The members .xlsx's download name, stamped with when it was asked for."""
+    return f"members-{_stamp(when)}.xlsx"
 
 
 def export_response(scope: Scope, households) -> StreamingHttpResponse:
@@ -59,16 +65,19 @@ def export_response(scope: Scope, households) -> StreamingHttpResponse:
     return response
 
 
-def member_sheet(scope: Scope, households, counts: Counts | None = None) -> Sheet:
+def member_sheet(scope: Scope, households, counts: Counts | None = None,
+                 progress: Callable[[Counts], None] | None = None) -> Sheet:
     widths, texts = member_sheet_layout()
-    rows = member_rows(scope, households, counts)
+    rows = member_rows(scope, households, counts, progress)
     return Sheet(_("household members"), member_headers(), rows, widths, texts)
 
 
-def write_members(path, scope: Scope, households, file_format: str = "xlsx") -> Counts:
-    """The member rows of these households to a .xlsx or .csv file; returns what was written."""
+def write_members(path, scope: Scope, households, file_format: str = "xlsx",
+                  progress: Callable[[Counts], None] | None = None) -> Counts:
+    """The member rows of these households to a .xlsx or .csv file; returns what was written.
+    `progress(counts)` is told as households are written."""
     counts = Counts()
-    sheet = member_sheet(scope, households, counts)
+    sheet = member_sheet(scope, households, counts, progress)
     if file_format == "csv":
         write_csv(path, sheet.headers, sheet.rows)
     else:
@@ -85,7 +94,7 @@ def xlsx_response(sheets: list[Sheet], filename: str) -> FileResponse:
 
 
 def members_xlsx_response(scope: Scope, households) -> FileResponse:
-    return xlsx_response([member_sheet(scope, households)], f"members-{_stamp()}.xlsx")
+    return xlsx_response([member_sheet(scope, households)], members_filename())
 
 
 def template_response() -> FileResponse:

@@ -1,5 +1,6 @@
 import json
 from decimal import Decimal
+from urllib.parse import parse_qsl
 
 from django.conf import settings
 from django.db import models
@@ -321,3 +322,46 @@ class LikelyDuplicate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member_id}~{self.other_id} {self.state}"
+
+
+class ExportJob(models.Model):
+    """A members .xlsx too large to build inside a web request: written by its own process under
+    var/exports, then downloaded by the person who asked for it."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("queued")
+        RUNNING = "running", _("running")
+        DONE = "done", _("ready")
+        FAILED = "failed", _("failed")
+
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+",
+                                     verbose_name=_("requested by"))
+    created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    # The household list's query string: the job applies the filter, not a list of households, so the
+    # file holds the register as it is when the job runs, seen through the requester's post at that time.
+    query = models.TextField(_("filter"), blank=True)
+    language = models.CharField(max_length=8, default="zh-hans")  # headers and labels
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.QUEUED)
+    pid = models.IntegerField(null=True, blank=True)
+    households = models.PositiveIntegerField(_("households"), null=True, blank=True)
+    rows = models.PositiveIntegerField(_("member rows"), null=True, blank=True)
+    file_path = models.CharField(max_length=500, blank=True)
+    # The post (role@area) the file was written under: once the requester's post changes, the file
+    # holds what they may no longer see, so it is not handed out.
+    written_for = models.CharField(max_length=40, blank=True)
+    message = models.TextField(_("message"), blank=True)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("export")
+        verbose_name_plural = _("exports")
+
+    def __str__(self) -> str:
+        return f"{self.pk} {self.query} {self.state}"
+
+    @property
+    def filter_text(self) -> str:
+        """The filter as people read it: 马, not %E9%A9%AC."""
+        return " ".join(f"{key}={value}" for key, value in parse_qsl(self.query) if value)

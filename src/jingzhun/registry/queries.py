@@ -53,6 +53,14 @@ class HouseholdFilter:
     cause: str = ""
 
 
+def filter_from_query(params) -> HouseholdFilter:
+    """The household list's filter from its query parameters (a QueryDict or any mapping): shared by the
+    list, its exports and export jobs, which keep the query string and apply it later."""
+    return HouseholdFilter(area=params.get("area", ""), q=params.get("q", "").strip(),
+                           status=params.get("status", ""), household_type=params.get("type", ""),
+                           cause=params.get("cause", ""))
+
+
 def search_households(scope: Scope, flt: HouseholdFilter) -> QuerySet[Household]:
     households = visible_households(scope)
     if flt.area:

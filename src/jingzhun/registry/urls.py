@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import duplicate_views, upload_views, views
+from . import duplicate_views, export_views, upload_views, views
 
 app_name = "registry"
 urlpatterns = [
@@ -22,6 +22,10 @@ urlpatterns = [
     path("imports/<int:pk>/progress/", upload_views.import_progress, name="import_progress"),
     path("imports/<int:pk>/report/", upload_views.import_report, name="import_report"),
     path("imports/<int:pk>/resume/", upload_views.import_resume, name="import_resume"),
+    path("exports/", export_views.export_list, name="exports"),
+    path("exports/<int:pk>/", export_views.export_detail, name="export_job"),
+    path("exports/<int:pk>/progress/", export_views.export_progress, name="export_progress"),
+    path("exports/<int:pk>/file/", export_views.export_download, name="export_download"),
     path("duplicates/", duplicate_views.duplicate_list, name="duplicates"),
     path("duplicates/<int:pk>/", duplicate_views.duplicate_decide, name="duplicate"),
 ]

@@ -5,11 +5,12 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from jingzhun.errors import DomainError
 
-from . import actions, audit, duplicate_queries, queries, rules
+from . import actions, audit, duplicate_queries, export_jobs, queries, rules
 from .choices import HouseholdStatus, HouseholdType
 from .decorators import registry_editor, registry_exporter, registry_reader
 from .export import export_response, members_xlsx_response, template_response
@@ -29,10 +30,14 @@ PAGE_SIZE = 25
 
 
 def _filter_from(request) -> queries.HouseholdFilter:
-    get = request.GET
-    return queries.HouseholdFilter(area=get.get("area", ""), q=get.get("q", "").strip(),
-                                   status=get.get("status", ""), household_type=get.get("type", ""),
-                                   cause=get.get("cause", ""))
+    return queries.filter_from_query(request.GET)
+
+
+def _list_query(request) -> str:
+    """The list's query string without its page: what export links and export jobs carry."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
 
 
 @registry_reader
@@ -41,10 +46,8 @@ def household_list(request):
     area = queries.visible_area(request.scope, flt.area) if flt.area else None
     households = queries.search_households(request.scope, flt)
     page = Paginator(queries.with_list_details(households), PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(request, "registry/household_list.html", {
-        "page": page, "filter": flt, "area": area, "query": query.urlencode(),
+        "page": page, "filter": flt, "area": area, "query": _list_query(request),
         "statuses": HouseholdStatus.choices, "types": HouseholdType.choices, "causes": Cause.objects.all(),
     })
 
@@ -57,9 +60,15 @@ def household_export(request):
 
 @registry_exporter
 def household_export_xlsx(request):
-    """The filtered list as the register's member rows (.xlsx), in the layout import reads back."""
+    """The filtered list as the register's member rows (.xlsx), in the layout import reads back: at once
+    when the list is small, else as a background job whose page shows progress and then the file."""
     households = queries.search_households(request.scope, _filter_from(request))
-    return members_xlsx_response(request.scope, households)
+    if export_jobs.fits_in_request(households):
+        return members_xlsx_response(request.scope, households)
+    job = export_jobs.create_export_job(request.user, _list_query(request),
+                                        language=translation.get_language())
+    export_jobs.start_export_job(job)
+    return redirect("registry:export_job", job.pk)
 
 
 @registry_editor

@@ -5,7 +5,7 @@ on a 200,000-household, 740,000-member export; tuples and dictionaries cost a fe
 """
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from itertools import islice
 
@@ -96,9 +96,11 @@ def member_headers() -> list[str]:
     return headers(get_language() or "zh-hans")
 
 
-def member_rows(scope: Scope, households, counts: Counts | None = None) -> Iterator[list]:
+def member_rows(scope: Scope, households, counts: Counts | None = None,
+                progress: Callable[[Counts], None] | None = None) -> Iterator[list]:
     """One row per current member of each household, in the columns.py layout: text, int, Decimal or
-    None values; code values as labels in the active language, which the importer reads back."""
+    None values; code values as labels in the active language, which the importer reads back.
+    `progress(counts)` is told after each chunk of households (a background export's progress bar)."""
     labels = Labels()
     counts = counts if counts is not None else Counts()
     show_id = id_shower(scope)
@@ -138,3 +140,5 @@ def member_rows(scope: Scope, households, counts: Counts | None = None) -> Itera
                 yield [*household, name, show_id(id_number), relations[relation], ethnicities[ethnicity],
                        educations[education], yes if in_school else no, healths[health], disability_grade,
                        labours[labour], months_away, joined_on.isoformat(), *income]
+        if progress:
+            progress(counts)

@@ -7,15 +7,10 @@ Because the import is one transaction, a killed run leaves the registry as it wa
 same file again changes nothing already equal: resuming a job is running its stored file again.
 """
 
-import json
 import os
-import subprocess
-import sys
-import threading
 import time
 import traceback
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from django.conf import settings
@@ -28,6 +23,9 @@ from django.utils.translation import gettext_lazy
 from jingzhun.areas.scope import scope_for
 from jingzhun.errors import DomainError, InvalidTransition, NotAllowed
 
+from ..background import INTERRUPTED, Status, start, status
+from ..background import read_progress as read_progress_file
+from ..background import write_progress as write_progress_file
 from ..models import ImportJob
 from .load import import_table
 from .read import IntakeFileError, read_table
@@ -37,7 +35,6 @@ State = ImportJob.State
 SUFFIXES = (".xlsx", ".csv")
 PROGRESS_INTERVAL = 0.25  # seconds between progress writes: a few a second is smooth enough for a bar
 RECENT = 20
-INTERRUPTED = "interrupted"  # not a stored state: running, but its process is gone
 PHASES = {
     "waiting": gettext_lazy("waiting to start"),
     "reading": gettext_lazy("reading the file"),
@@ -91,26 +88,8 @@ def create_job(uploaded_file, *, actor, partial: bool, language: str) -> ImportJ
 
 def start_job(job: ImportJob) -> None:
     """Run the job in a new process and return at once (or run it here, when settings say inline)."""
-    if settings.IMPORT_JOBS_INLINE:
-        run_job(job.pk)
-        return
-    folder = job_dir(job)
-    folder.mkdir(parents=True, exist_ok=True)
-    # The same environment (DATABASE_URL, SECRET_KEY…) and var directory as this process.
-    env = {**os.environ, "JINGZHUN_VAR": str(settings.VAR_DIR),
-           "DJANGO_SETTINGS_MODULE": os.environ.get("DJANGO_SETTINGS_MODULE", "jingzhun.settings")}
-    try:
-        with (folder / "log.txt").open("ab") as log:
-            child = subprocess.Popen([sys.executable, "-m", "jingzhun.cli", "import", "--job", str(job.pk)],
-                                     env=env, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
-                                     start_new_session=True)  # a restart of the web server does not kill it
-    except OSError as error:  # no process, so nothing will record the end: record it here, resumable
-        ImportJob.objects.filter(pk=job.pk).update(state=State.FAILED, message=str(error),
-                                                   finished_at=timezone.now())
-        return
-    # Reap the child when it ends: an unreaped dead child still answers os.kill(pid, 0).
-    threading.Thread(target=child.wait, daemon=True).start()
-    ImportJob.objects.filter(pk=job.pk, state=State.QUEUED, pid__isnull=True).update(pid=child.pid)
+    # A job that could not start is recorded as failed, so it can be resumed.
+    start(job, "import", job_dir(job), inline=settings.IMPORT_JOBS_INLINE, run=run_job)
 
 
 def resume_job(job: ImportJob, *, actor) -> ImportJob:
@@ -131,66 +110,17 @@ def resume_job(job: ImportJob, *, actor) -> ImportJob:
     return job
 
 
-@dataclass
-class Status:
-    state: str  # a stored state, or "interrupted"
-    label: str
-    phase: str
-    done: int
-    total: int
-    percent: int
-    active: bool  # still to change: pages keep polling
-    can_resume: bool
-
-    def as_dict(self) -> dict:
-        return asdict(self)
-
-
 def job_status(job: ImportJob) -> Status:
-    progress = read_progress(job)
-    total, done = progress.get("total", 0), progress.get("done", 0)
-    state, label = job.state, job.get_state_display()
-    if state in (State.QUEUED, State.RUNNING) and job.pid and not process_alive(job.pid):
-        state, label = INTERRUPTED, _("interrupted")
-    finished = state in (State.DONE, State.REJECTED)
-    # 100 only once the job has recorded its end: the last rows written are not yet committed.
-    percent = 100 if finished else min(99, done * 100 // total) if total else 0
-    # A stopped job keeps its last percentage (how far it got) but no phase: its state says enough.
-    active = state in (State.QUEUED, State.RUNNING)
-    phase = "finished" if finished else progress.get("phase", "waiting") if active else ""
-    return Status(state=state, label=str(label), phase=str(PHASES.get(phase, phase)), done=done, total=total,
-                  percent=percent, active=active, can_resume=state in (INTERRUPTED, State.FAILED))
-
-
-def process_alive(pid: int) -> bool:
-    """Whether a process with this id runs on this machine. Jobs run beside the web server that started
-    them; a reused id after a reboot would read as alive (the job then stays "running")."""
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # it exists, under another user
-        return True
-    try:  # a dead child its parent has not reaped yet still has a pid; Linux marks it Z
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return True
-    return stat.rsplit(")", 1)[-1].split()[0] != "Z"
+    return status(job, job_dir(job), finished=(State.DONE, State.REJECTED), phases=PHASES,
+                  resumable=(INTERRUPTED, State.FAILED))
 
 
 def read_progress(job: ImportJob) -> dict:
-    try:
-        return json.loads((job_dir(job) / "progress.json").read_text())
-    except (OSError, ValueError):
-        return {}
+    return read_progress_file(job_dir(job))
 
 
 def write_progress(job: ImportJob, *, phase: str, done: int, total: int) -> None:
-    """Replace progress.json whole, so a page never reads half a file."""
-    folder = job_dir(job)
-    temporary = folder / "progress.json.tmp"
-    temporary.write_text(json.dumps({"phase": phase, "done": done, "total": total}))
-    os.replace(temporary, folder / "progress.json")
+    write_progress_file(job_dir(job), phase=phase, done=done, total=total)
 
 
 class _Progress:

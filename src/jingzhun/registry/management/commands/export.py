@@ -1,3 +1,7 @@
+"""`jingzhun export -o FILE --user NAME`: the register as a user may see it. `jingzhun export --job ID`
+writes a large export asked for on the household list: what that page starts in the background."""
+
+import sys
 import time
 from pathlib import Path
 
@@ -9,8 +13,11 @@ from django.utils import translation
 from jingzhun.areas.scope import scope_for
 from jingzhun.registry import queries
 from jingzhun.registry.export import write_members
+from jingzhun.registry.export_jobs import run_export_job
 from jingzhun.registry.intake.export_xlsx import write_xlsx
 from jingzhun.registry.intake.template import template_sheets
+from jingzhun.registry.management.job_bar import run_with_bar
+from jingzhun.registry.models import ExportJob
 
 LANGUAGES = {"zh-hans": "zh-hans", "zh": "zh-hans", "en": "en"}
 
@@ -21,7 +28,9 @@ class Command(BaseCommand):
             "notes.")
 
     def add_arguments(self, parser):
-        parser.add_argument("-o", "--output", required=True, help="the file to write (.xlsx or .csv)")
+        parser.add_argument("-o", "--output", help="the file to write (.xlsx or .csv)")
+        parser.add_argument("--job", type=int, help="write the export job with this number (it holds the "
+                            "user, filter and language; the file goes to var/exports/ID/)")
         parser.add_argument("--template", action="store_true", help="write the blank register template")
         parser.add_argument("--user", help="export what this user may see, masked as they see it")
         parser.add_argument("--area", default="", help="only this area (a 12-digit code) inside the scope")
@@ -29,7 +38,14 @@ class Command(BaseCommand):
         parser.add_argument("--language", choices=sorted(LANGUAGES), default="zh-hans",
                             help="headers and labels in Chinese (default) or English")
 
-    def handle(self, *args, output, template, user, area, format, language, **options):
+    def handle(self, *args, output, job, template, user, area, format, language, **options):
+        if job is not None:
+            if output or user or template:
+                raise CommandError("--job takes neither --output, --user nor --template: the job holds them.")
+            self.run_job(job)
+            return
+        if not output:
+            raise CommandError("Give -o FILE (or --job ID).")
         path = Path(output)
         file_format = format or ("csv" if path.suffix.lower() == ".csv" else "xlsx")
         started = time.perf_counter()
@@ -59,3 +75,12 @@ class Command(BaseCommand):
         masked = "" if scope.sees_id_numbers else ", ID numbers masked"
         self.stdout.write(f"{counts.households:,} households, {counts.rows:,} member rows written to {path} "
                           f"in {elapsed:.1f} s{masked}.")
+
+    def run_job(self, job_id: int) -> None:
+        if not ExportJob.objects.filter(pk=job_id).exists():
+            raise CommandError(f"No export job {job_id}.")
+        job = run_with_bar(run_export_job, job_id, "household")
+        self.stdout.write(f"job {job.pk}: {job.state} {job.households} households, {job.rows} rows "
+                          f"{job.file_path} {job.message}".rstrip())
+        if job.state != ExportJob.State.DONE:
+            sys.exit(1)

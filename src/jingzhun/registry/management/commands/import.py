@@ -15,6 +15,7 @@ from jingzhun.registry.intake.jobs import run_job
 from jingzhun.registry.intake.load import import_table
 from jingzhun.registry.intake.read import read_table
 from jingzhun.registry.intake.report import write_report
+from jingzhun.registry.management.job_bar import run_with_bar
 from jingzhun.registry.models import ImportJob
 
 
@@ -44,19 +45,9 @@ class Command(BaseCommand):
             self.run(**options)
 
     def run_job(self, job_id: int) -> None:
-        from tqdm import tqdm
-
         if not ImportJob.objects.filter(pk=job_id).exists():
             raise CommandError(f"No import job {job_id}.")
-        with tqdm(unit="row", file=sys.stderr, disable=None) as bar:
-            def show(done: int, total: int) -> None:
-                bar.total = total
-                bar.update(done - bar.n)
-
-            try:
-                job = run_job(job_id, show=show)
-            except DomainError as error:
-                raise CommandError(str(error.message)) from None
+        job = run_with_bar(run_job, job_id, "row")
         self.stdout.write(f"job {job.pk}: {job.state} {job.summary} {job.message}".rstrip())
         if job.report_path:
             self.stdout.write(f"report: {job.report_path}")

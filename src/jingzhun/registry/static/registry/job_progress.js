@@ -1,13 +1,14 @@
-// The import page's progress bar: while the job is queued or running, ask the server once a second how
-// far it is; when it stops (done, rejected, failed or interrupted), reload to show the result.
+// A job page's progress bar (imports and exports): while the job is queued or running, ask the server once
+// a second how far it is; when it stops (done, rejected, failed or interrupted), reload to show the result.
+// The page holds one `.progress` box with its status URL, a <progress>, and .percent, .badge and .phase.
 (function () {
   "use strict";
-  var box = document.getElementById("import-progress");
+  var box = document.querySelector(".progress[data-url]");
   if (!box || box.dataset.active !== "1") return;
-  var bar = document.getElementById("import-bar");
-  var percent = document.getElementById("import-percent");
-  var state = document.getElementById("import-state");
-  var phase = document.getElementById("import-phase");
+  var bar = box.querySelector("progress");
+  var percent = box.querySelector(".percent");
+  var state = box.querySelector(".badge");
+  var phase = box.querySelector(".phase");
 
   function poll() {
     fetch(box.dataset.url, {headers: {"Accept": "application/json"}, credentials: "same-origin"})
