@@ -49,16 +49,20 @@ class Writer:
     def __init__(self, cursor):
         self.cursor = cursor
         self.vendor = connection.vendor
-        quote = connection.ops.quote_name
         self.statements = {}
         for name, (model, fields) in TABLES.items():
-            table, columns = table_and_columns(model, fields)
-            column_list = ", ".join(quote(c) for c in columns)
-            if self.vendor == "postgresql":
-                self.statements[name] = f"COPY {quote(table)} ({column_list}) FROM STDIN"
-            else:
-                marks = ", ".join(["%s"] * len(columns))
-                self.statements[name] = f"INSERT INTO {quote(table)} ({column_list}) VALUES ({marks})"
+            self.register(name, model, fields)
+
+    def register(self, name: str, model, fields) -> None:
+        """A statement writing these fields of the model's table, under its name."""
+        quote = connection.ops.quote_name
+        table, columns = table_and_columns(model, fields)
+        column_list = ", ".join(quote(c) for c in columns)
+        if self.vendor == "postgresql":
+            self.statements[name] = f"COPY {quote(table)} ({column_list}) FROM STDIN"
+        else:
+            marks = ", ".join(["%s"] * len(columns))
+            self.statements[name] = f"INSERT INTO {quote(table)} ({column_list}) VALUES ({marks})"
 
     def write(self, name: str, rows: list[tuple]) -> None:
         if not rows:

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from jingzhun.areas.scope import scope_for
 from jingzhun.errors import NotAllowed
-from jingzhun.registry.bulk import Writer, reserve_ids, table_and_columns
+from jingzhun.registry.bulk import Writer, reserve_ids
 
 from ..actions import HOUSEHOLD_FIELDS, MEMBER_FIELDS
 from ..audit import SNAPSHOT_JSON, as_text, snapshot
@@ -291,15 +291,8 @@ class _Writes:
 
     def __init__(self, actor, reason: str, raw: Writer, new_plans: list[HouseholdPlan]):
         self.raw = raw
-        quote = connection.ops.quote_name
-        income_fields = ("id", "household_id", "year", *Income.AMOUNT_FIELDS)
-        for name, model, fields in (("new_member", Member, ("id", *MEMBER_COLUMNS)),
-                                    ("new_income", Income, income_fields)):
-            table, columns = table_and_columns(model, fields)
-            column_list = ", ".join(quote(c) for c in columns)
-            raw.statements[name] = (
-                f"COPY {quote(table)} ({column_list}) FROM STDIN" if connection.vendor == "postgresql" else
-                f"INSERT INTO {quote(table)} ({column_list}) VALUES ({', '.join(['%s'] * len(columns))})")
+        raw.register("new_member", Member, ("id", *MEMBER_COLUMNS))
+        raw.register("new_income", Income, ("id", "household_id", "year", *Income.AMOUNT_FIELDS))
         self.actor_id = actor.pk
         self.reason = reason
         now = timezone.now()
