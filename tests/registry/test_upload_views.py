@@ -135,3 +135,10 @@ def test_get_job_refuses_a_strangers_job(cast, csv_file):
     assert jobs.get_job(cast["cadre_a"], job.pk) == job
     with pytest.raises(Http404):
         jobs.get_job(cast["cadre_b"], job.pk)
+
+
+def test_the_navigation_offers_imports_to_editors_only(client, cast):
+    client.force_login(cast["cadre_a"])
+    assert 'id="nav-imports"' in client.get(reverse("registry:households")).content.decode()
+    client.force_login(cast["auditor"])
+    assert 'id="nav-imports"' not in client.get(reverse("registry:households")).content.decode()
