@@ -32,6 +32,11 @@ connection.cursor().execute("PRAGMA wal_checkpoint(TRUNCATE)")
 """
 
 
+# Large enough that the import is still writing, in its second batch, when the test kills it: the
+# importer writes 5,000 households a batch.
+HOUSEHOLDS = 9000
+
+
 def _rows(households: int) -> list[dict]:
     rows = []
     for h in range(households):
@@ -55,7 +60,7 @@ def test_an_import_killed_midway_leaves_nothing_and_a_rerun_equals_a_clean_impor
     db = tmp_path / "crash.sqlite3"
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{db}", "DJANGO_SETTINGS_MODULE": "jingzhun.settings"}
     subprocess.run([sys.executable, "-c", SETUP], env=env, check=True, timeout=120)
-    rows = _rows(1500)
+    rows = _rows(HOUSEHOLDS)
     assert len({r["id_number"] for r in rows}) == len(rows)
     path = write_csv(tmp_path / "big.csv", rows)
     command = [sys.executable, "-m", "jingzhun.cli", "import", str(path), "--user", "xiji"]
@@ -73,7 +78,7 @@ def test_an_import_killed_midway_leaves_nothing_and_a_rerun_equals_a_clean_impor
     assert _counts(db) == (0, 0, 0, 0)
     subprocess.run(command, env=env, check=True, timeout=120, capture_output=True)
     households, members, incomes, audit = _counts(db)
-    assert (households, members, incomes) == (1500, 4500, 1500)
+    assert (households, members, incomes) == (HOUSEHOLDS, 3 * HOUSEHOLDS, HOUSEHOLDS)
     again = subprocess.run(command, env=env, check=True, timeout=120, capture_output=True, text=True)
-    assert "unchanged 1500" in again.stdout
+    assert f"unchanged {HOUSEHOLDS}" in again.stdout
     assert _counts(db) == (households, members, incomes, audit)

@@ -10,7 +10,7 @@ import sys
 import pytest
 
 from .sample import write_csv
-from .test_crash import SETUP, _counts, _rows
+from .test_crash import HOUSEHOLDS, SETUP, _counts, _rows
 
 DRIVER = """
 import json, os, signal, sys, time
@@ -58,15 +58,16 @@ def test_a_background_import_killed_midway_resumes_to_a_clean_import(tmp_path):
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{db}", "DJANGO_SETTINGS_MODULE": "jingzhun.settings",
            "JINGZHUN_VAR": str(tmp_path / "var"), "JINGZHUN_IMPORT_INLINE": "0"}
     subprocess.run([sys.executable, "-c", SETUP], env=env, check=True, timeout=120)
-    path = write_csv(tmp_path / "big.csv", _rows(1500))
+    path = write_csv(tmp_path / "big.csv", _rows(HOUSEHOLDS))
     wal = db.with_name(db.name + "-wal")
 
     done = subprocess.run([sys.executable, "-c", DRIVER, str(path), str(wal)], env=env, timeout=180,
                           capture_output=True, text=True)
     assert done.returncode == 0, done.stderr[-3000:]
     outcome = json.loads(done.stdout)
-    assert outcome["killed"]["progress"]["total"] == 9000
+    assert outcome["killed"]["progress"]["total"] == 2 * 3 * HOUSEHOLDS  # each row checked, then written
     assert outcome["state"] == "done", outcome["log"]
     assert outcome["attempts"] == 2 and outcome["pid"] != outcome["killed"]["pid"]
-    assert outcome["summary"]["created"] == 1500 and outcome["summary"]["members_created"] == 4500
-    assert _counts(db)[:3] == (1500, 4500, 1500)
+    summary = outcome["summary"]
+    assert (summary["created"], summary["members_created"]) == (HOUSEHOLDS, 3 * HOUSEHOLDS)
+    assert _counts(db)[:3] == (HOUSEHOLDS, 3 * HOUSEHOLDS, HOUSEHOLDS)
