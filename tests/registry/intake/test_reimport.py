@@ -91,3 +91,21 @@ def test_the_command_imports_and_reports(cast, rows, make_household, tmp_path, c
     out = capsys.readouterr().out
     assert "1 errors on 1 rows" in out and "nothing was imported" in out
     assert "工资性收入: Amounts cannot be negative" in (tmp_path / "rep.csv").read_text(encoding="utf-8-sig")
+
+
+def test_a_file_mixing_new_households_and_new_members_of_registered_ones_loads_in_any_batching(
+        cast, rows, tmp_path, monkeypatch):
+    from jingzhun.registry.intake import load
+
+    monkeypatch.setattr(load, "WRITE_BATCH", 1)  # new and registered households alternate batch by batch
+    import_file(write_csv(tmp_path / "first.csv", rows), actor=cast["cadre_a"])
+    grown = copy.deepcopy(rows)
+    newborn = make_id_number(born=datetime.date(2019, 4, 1), sex="F")
+    grown.insert(3, member("6404221002010001", relation="女", name="马小红", education="学龄前",
+                           labour="none", id_number=newborn))
+    grown = family("6404221002010003") + grown + family("6404221002010004")
+    result = import_file(write_csv(tmp_path / "second.csv", grown), actor=cast["county"])
+    assert not result.errors and result.written
+    assert (result.created, result.updated, result.unchanged, result.members_created) == (2, 1, 1, 7)
+    assert Member.objects.count() == 13
+    assert Household.objects.get(number="6404221002010001").members.count() == 4

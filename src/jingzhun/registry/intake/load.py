@@ -118,16 +118,21 @@ def load(checked: Checked, *, actor, partial: bool = False, reason: str = "impor
         raw = Writer(cursor)
         new_plans = [p for p in chosen if not p.existing]
         indexes = raw.drop_indexes() if _rebuild_indexes(cursor, new_plans) else []
-        writer = _Writes(actor, reason, raw, new_plans)
-        for start in range(0, len(chosen), WRITE_BATCH):
-            batch = chosen[start:start + WRITE_BATCH]
-            writer.create([p for p in batch if not p.existing])
-            for plan in batch:
-                if plan.existing:
-                    if writer.update(plan, changes[plan.number]):
-                        result.updated += 1
-                    else:
-                        result.unchanged += 1
+        writer = _Writes(actor, reason, raw)
+        # Registered households first: their new members and incomes take ids through the ORM, and the
+        # ids for new households' rows are reserved only after that, so the two never meet.
+        for plan in chosen:
+            if plan.existing:
+                if writer.update(plan, changes[plan.number]):
+                    result.updated += 1
+                else:
+                    result.unchanged += 1
+        if progress:
+            progress(sum(len(p.rows) for p in chosen if p.existing))
+        writer.reserve(new_plans)
+        for start in range(0, len(new_plans), WRITE_BATCH):
+            batch = new_plans[start:start + WRITE_BATCH]
+            writer.create(batch)
             if progress:
                 progress(sum(len(p.rows) for p in batch))
             if len(writer.audit) > 100_000:
@@ -289,7 +294,7 @@ class _Writes:
     """Writes new households with their members, incomes, causes and creation events in bulk (raw
     executemany or COPY, ids reserved up front); updates go through the ORM, one household at a time."""
 
-    def __init__(self, actor, reason: str, raw: Writer, new_plans: list[HouseholdPlan]):
+    def __init__(self, actor, reason: str, raw: Writer):
         self.raw = raw
         raw.register("new_member", Member, ("id", *MEMBER_COLUMNS))
         raw.register("new_income", Income, ("id", "household_id", "year", *Income.AMOUNT_FIELDS))
@@ -299,7 +304,10 @@ class _Writes:
         self.at = now if connection.vendor == "postgresql" else now.replace(tzinfo=None).isoformat(" ")
         self.audit: list[tuple] = []
         self.created = self.members_created = self.members_updated = self.audit_rows = 0
-        cursor = raw.cursor
+
+    def reserve(self, new_plans: list[HouseholdPlan]) -> None:
+        """Ids for all the new households' rows, taken before any is written (see bulk.reserve_ids)."""
+        cursor = self.raw.cursor
         self.household_ids = iter(reserve_ids(cursor, Household, len(new_plans)))
         self.member_ids = iter(reserve_ids(cursor, Member, sum(len(p.members) for p in new_plans)))
         self.income_ids = iter(reserve_ids(cursor, Income, sum(
