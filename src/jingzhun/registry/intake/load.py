@@ -117,7 +117,6 @@ def load(checked: Checked, *, actor, partial: bool = False, reason: str = "impor
         cache = _larger_sqlite_cache(cursor)
         raw = Writer(cursor)
         new_plans = [p for p in chosen if not p.existing]
-        indexes = raw.drop_indexes() if _rebuild_indexes(cursor, new_plans) else []
         writer = _Writes(actor, reason, raw)
         # Registered households first: their new members and incomes take ids through the ORM, and the
         # ids for new households' rows are reserved only after that, so the two never meet.
@@ -129,6 +128,8 @@ def load(checked: Checked, *, actor, partial: bool = False, reason: str = "impor
                     result.unchanged += 1
         if progress:
             progress(sum(len(p.rows) for p in chosen if p.existing))
+        # Dropped only now: the updates above look records up through these indexes.
+        indexes = raw.drop_indexes() if _rebuild_indexes(cursor, new_plans) else []
         writer.reserve(new_plans)
         for start in range(0, len(new_plans), WRITE_BATCH):
             batch = new_plans[start:start + WRITE_BATCH]
