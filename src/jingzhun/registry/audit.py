@@ -46,25 +46,27 @@ def snapshot(values) -> str:
     return SNAPSHOT_JSON.encode(texts)
 
 
+def event_fields(action: str, changes: dict[str, tuple] | None) -> list[tuple[str, str, str]]:
+    """(field, old, new) of each event a save writes: one per changed field; a creation one event with
+    the new values (see snapshot); a status change or closing at least one event, even with no field."""
+    changes = changes or {}
+    if action == AuditEvent.Action.CREATE:
+        return [("", "", snapshot((name, new) for name, (_old, new) in changes.items()))]
+    fields = [(name, as_text(old), as_text(new)) for name, (old, new) in changes.items()]
+    fields = [(name, old, new) for name, old, new in fields if old != new]
+    if not fields and action != AuditEvent.Action.CHANGE:
+        fields = [("", "", "")]
+    return fields
+
+
 def record(household: Household, actor, entity: str, entity_id: int | None, action: str,
            changes: dict[str, tuple] | None = None, reason: str = "") -> list[AuditEvent]:
-    """One event per changed field; a creation is one event with the new values (see snapshot)."""
     now = timezone.now()
     actor_id = actor.pk if actor is not None else None
-    if action == AuditEvent.Action.CREATE:
-        new = snapshot((name, new) for name, (_old, new) in (changes or {}).items())
-        return [AuditEvent.objects.create(household=household, actor_id=actor_id, at=now, entity=entity,
-                                          entity_id=entity_id, action=action, new=new, reason=reason)]
-    rows = [
+    return AuditEvent.objects.bulk_create([
         AuditEvent(household=household, actor_id=actor_id, at=now, entity=entity, entity_id=entity_id,
-                   action=action, field=field, old=as_text(old), new=as_text(new), reason=reason)
-        for field, (old, new) in (changes or {}).items()
-        if as_text(old) != as_text(new)
-    ]
-    if not rows and action != AuditEvent.Action.CHANGE:
-        rows = [AuditEvent(household=household, actor_id=actor_id, at=now, entity=entity,
-                           entity_id=entity_id, action=action, reason=reason)]
-    return AuditEvent.objects.bulk_create(rows)
+                   action=action, field=field, old=old, new=new, reason=reason)
+        for field, old, new in event_fields(action, changes)])
 
 
 def _display(model, field_name: str, raw: str, scope: Scope, cause_names: dict[str, str]) -> str:

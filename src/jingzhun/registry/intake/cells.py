@@ -94,12 +94,9 @@ class Parsers:
         self.cause_labels = cause_labels
         self.today = today or datetime.date.today()
 
-    def parse(self, column: Column, text: str):
-        """The clean value of a non-empty cell, and a warning ("" for none)."""
-        return self.parser_for(column)(text)
-
     def parser_for(self, column: Column):
-        """A function of the cell text for this column, built once per import."""
+        """A function of a non-empty cell's text for this column, built once per import, returning the
+        clean value and a warning ("" for none)."""
         kind = column.kind
         if kind is Kind.TEXT:
             return lambda text: (text, "")

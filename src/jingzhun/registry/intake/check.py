@@ -111,10 +111,11 @@ def _parse_column(column, parse, texts: tuple, required: str) -> tuple[list, dic
     return list(map(results.__getitem__, texts)), issues
 
 
-def _parse_table(table: Table, columns: list, required: str) -> tuple[list[tuple], dict[int, list]]:
-    """The columns' clean values row by row, and every row's problems, by row index."""
+def _parse_table(table: Table, texts: list[tuple], columns: list, required: str
+                 ) -> tuple[list[tuple], dict[int, list]]:
+    """The columns' clean values row by row, and every row's problems, by row index; `texts` holds the
+    table's cells column by column."""
     indexes = [table.columns.index(column) for column, _parse in columns]
-    texts = list(zip(*(cells for _number, cells in table.rows), strict=True)) or [() for _ in table.columns]
     values, issues = [], {}
     for index, (column, parse) in zip(indexes, columns, strict=True):
         column_values, column_issues = _parse_column(column, parse, texts[index], required)
@@ -133,19 +134,23 @@ def check_table(table: Table, scope: Scope, *, today: datetime.date | None = Non
     house = [(column, parsers.parser_for(column)) for column in table.columns if column.household]
     people = [(column, parsers.parser_for(column)) for column in table.columns if not column.household]
     house_keys = [column.key for column, _parse in house]
+    number_at = house_keys.index("household_number")  # a required column: read_table insists on it
     people_keys = [column.key for column, _parse in people]
-    house_values, house_issues = _parse_table(table, house, required)
-    people_values, people_issues = _parse_table(table, people, required)
+    texts = list(zip(*(cells for _number, cells in table.rows), strict=True)) or [() for _ in table.columns]
+    house_values, house_issues = _parse_table(table, texts, house, required)
+    people_values, people_issues = _parse_table(table, texts, people, required)
+    del texts  # a million-row file's cells, column by column: not kept through the row loop
     house_cells = _picker([i for i, column in enumerate(table.columns) if column.household])
     rows = zip(table.rows, house_values, people_values, strict=True)
     for index, ((number, cells), house_row, people_row) in enumerate(rows):
         issues = house_issues.get(index, []) + people_issues.get(index, [])
         for key, message, warning in sorted(issues, key=lambda issue: _ORDER[issue[0]]):
             problems.append(Problem(number, key, message, warning))
-        house_clean = {k: v for k, v in zip(house_keys, house_row, strict=True) if v is not None}
-        household_number = house_clean.get("household_number") or f"#{number}"
+        household_number = house_row[number_at] or f"#{number}"
         plan = households.get(household_number)
         raw = house_cells(cells)
+        if plan is None or raw != plan.raw:  # else the row repeats its household's first row
+            house_clean = {k: v for k, v in zip(house_keys, house_row, strict=True) if v is not None}
         if plan is None:
             plan = households[household_number] = HouseholdPlan(household_number)
             plan.values = {k: house_clean.get(k) for k in HOUSEHOLD_KEYS}

@@ -97,7 +97,7 @@ def resume_job(job: ImportJob, *, actor) -> ImportJob:
     doubled, and an unfinished run committed nothing."""
     if job.uploaded_by_id != actor.pk:
         raise NotAllowed(_("Only the person who uploaded a file may resume its import."))
-    if job_status(job).state not in (INTERRUPTED, State.FAILED):
+    if not job_status(job).can_resume:
         raise InvalidTransition(_("Only an interrupted or failed import can be resumed."))
     # Conditional on the state read, so two clicks start one process.
     claimed = ImportJob.objects.filter(pk=job.pk, state=job.state, pid=job.pid).update(

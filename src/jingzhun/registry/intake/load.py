@@ -7,10 +7,8 @@ nothing when nothing differs.
 """
 
 import datetime
-import gc
 from collections import defaultdict
 from collections.abc import Callable
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -24,11 +22,12 @@ from jingzhun.errors import NotAllowed
 from jingzhun.registry.bulk import Writer, reserve_ids
 
 from ..actions import HOUSEHOLD_FIELDS, MEMBER_FIELDS
-from ..audit import SNAPSHOT_JSON, as_text, snapshot
+from ..audit import SNAPSHOT_JSON, as_text, event_fields
 from ..choices import Ethnicity, Health, HouseholdStatus, Relation
 from ..duplicates import flag_after_import
 from ..models import AuditEvent, Household, Income, Member
 from .check import CHUNK, Checked, HouseholdPlan, Problem, check_table
+from .nogc import no_cyclic_gc
 from .read import Table, read_table
 
 CREATE, CHANGE, STATUS = AuditEvent.Action.CREATE, AuditEvent.Action.CHANGE, AuditEvent.Action.STATUS
@@ -56,7 +55,6 @@ class Result:
     members_updated: int = 0
     audit_rows: int = 0
     likely_duplicates: int = 0  # pairs newly flagged for an officer to decide
-    notes: list[str] = field(default_factory=list)
 
     @property
     def errors(self) -> list[Problem]:
@@ -67,28 +65,14 @@ class Result:
         return self.checked.problems
 
 
-@contextmanager
-def _no_cyclic_gc():
-    """An import makes millions of small objects and no reference cycles; Python's cyclic collector
-    would walk them all again and again as they pile up (about a third of the import's time)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def import_file(path: str | Path, *, actor, partial: bool = False, today: datetime.date | None = None,
                 progress: Callable[[int], None] | None = None) -> Result:
     """Read, check and load a register file as `actor`; the file's problems come back in the result."""
-    with _no_cyclic_gc():
-        table = read_table(path)
-        if progress:
-            progress(0)  # the file is read: a caller timing the phases sees where reading ends
-        return import_table(table, actor=actor, name=Path(path).name, partial=partial, today=today,
-                            progress=progress)
+    table = read_table(path)
+    if progress:
+        progress(0)  # the file is read: a caller timing the phases sees where reading ends
+    return import_table(table, actor=actor, name=Path(path).name, partial=partial, today=today,
+                        progress=progress)
 
 
 def import_table(table: Table, *, actor, name: str, partial: bool = False,
@@ -96,7 +80,7 @@ def import_table(table: Table, *, actor, name: str, partial: bool = False,
     scope = scope_for(actor)
     if not scope.edits_registry:
         raise NotAllowed(_("Your role may read the registry but not change it."))
-    with _no_cyclic_gc():
+    with no_cyclic_gc():
         checked = check_table(table, scope, today=today, progress=progress)
         return load(checked, actor=actor, partial=partial, reason=f"import {name}", progress=progress)
 
@@ -315,17 +299,9 @@ class _Writes:
             1 for p in new_plans if p.values.get("income_year") is not None)))
 
     def event(self, household_id: int, entity: str, entity_id, action: str, changes: dict) -> None:
-        if action == CREATE:
-            self.audit.append((household_id, self.actor_id, self.at, entity, entity_id, action, "", "",
-                               snapshot((name, new) for name, (_old, new) in changes.items()), self.reason))
-            return
-        rows = [(household_id, self.actor_id, self.at, entity, entity_id, action, name, as_text(old),
-                 as_text(new), self.reason)
-                for name, (old, new) in changes.items() if as_text(old) != as_text(new)]
-        if not rows and action != CHANGE:
-            rows = [(household_id, self.actor_id, self.at, entity, entity_id, action, "", "", "",
-                     self.reason)]
-        self.audit.extend(rows)
+        """The rows audit.record would write for this save, kept for the next bulk write."""
+        self.audit.extend((household_id, self.actor_id, self.at, entity, entity_id, action, name, old, new,
+                           self.reason) for name, old, new in event_fields(action, changes))
 
     def create(self, plans: list[HouseholdPlan]) -> None:
         households, members, incomes, causes, audit = [], [], [], [], self.audit

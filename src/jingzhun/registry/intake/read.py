@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from jingzhun.errors import DomainError
 
 from .columns import COLUMNS, Column, header_index, normalise_header
+from .nogc import without_cyclic_gc
 
 
 class IntakeFileError(DomainError):
@@ -82,6 +83,7 @@ def _csv_rows(path: Path) -> list[list[str]]:
     return [list(map(str.strip, row)) for row in csv.reader(io.StringIO(text, newline=""))]
 
 
+@without_cyclic_gc  # every caller (the command, a job, import_file) reads at full speed
 def read_table(path: str | Path) -> Table:
     """The file's first sheet: headers mapped to columns, then every non-empty row with its number."""
     path = Path(path)
