@@ -206,6 +206,14 @@ class LivingConditions(models.Model):
         return all(self.checks)
 
 
+def _record(values: list | dict, fields: tuple[str, ...]) -> tuple[int, dict[str, str]]:
+    """(id, values) of a record held in a creation event: a list in the fields' order, or (as events
+    written before that form) an object."""
+    if isinstance(values, list):
+        values = {name: value for name, value in zip(fields, values, strict=True) if value != ""}
+    return values.pop("id"), values
+
+
 class AuditEvent(models.Model):
     """One changed field (or a creation, or a state change) of a household or its records."""
 
@@ -238,18 +246,25 @@ class AuditEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.household_id} {self.action} {self.entity}.{self.field}"
 
+    # An imported household's creation event also holds the members and the income created with it, each
+    # as a list of values in these fields' order ("" for empty): a million-member import writes half the
+    # text it would with the field names repeated in every member.
+    IMPORTED_MEMBER_FIELDS = ("id", "name", "id_number", "relation", "ethnicity", "education", "in_school",
+                              "health", "disability_grade", "labour", "months_away", "joined_on")
+    IMPORTED_INCOME_FIELDS = ("id", "year", *Income.AMOUNT_FIELDS)
+
     @property
     def created_records(self) -> list[tuple[str, int | None, dict[str, str]]]:
-        """A creation event's records as (entity, id, values as text). An imported household's event also
-        holds the members and the income created with it ("members": [{"id": …, …}], "income": {…})."""
+        """A creation event's records as (entity, id, values as text), the household's members and income
+        as records of their own (see IMPORTED_MEMBER_FIELDS)."""
         if self.action != self.Action.CREATE or not self.new.startswith("{"):
             return []
         values = json.loads(self.new)
         members, income = values.pop("members", []), values.pop("income", None)
         records = [(self.entity, self.entity_id, values)]
-        records += [("member", member.pop("id"), member) for member in members]
+        records += [("member", *_record(member, self.IMPORTED_MEMBER_FIELDS)) for member in members]
         if income:
-            records.append(("income", income.pop("id"), income))
+            records.append(("income", *_record(income, self.IMPORTED_INCOME_FIELDS)))
         return records
 
     @property

@@ -8,6 +8,7 @@ import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from operator import itemgetter
+from typing import Any
 
 from django.db import connection
 from django.utils.translation import gettext as _
@@ -54,9 +55,11 @@ class HouseholdPlan:
 
 @dataclass
 class Checked:
-    table: Table
+    table: Table  # the rows checked here
     households: list[HouseholdPlan]
     problems: list[Problem]
+    fast: Any = None  # fast.Fast: the file's other households, found clean by fast.find_fast
+    source: Table | None = None  # the whole file, when some of its households took the fast path
 
     @property
     def bad_rows(self) -> set[int]:

@@ -180,9 +180,9 @@ def run_job(job_id: int, *, show: Callable[[int, int], None] | None = None) -> I
 def _import(job: ImportJob, show) -> None:
     table = read_table(job.stored_path)
     # Written before the import's transaction opens, while the job's row may still be updated.
-    ImportJob.objects.filter(pk=job.pk).update(rows=len(table.rows))
-    job.rows = len(table.rows)
-    progress = _Progress(job, len(table.rows), show)
+    ImportJob.objects.filter(pk=job.pk).update(rows=table.row_count)
+    job.rows = table.row_count
+    progress = _Progress(job, table.row_count, show)
     result = import_table(table, actor=job.uploaded_by, name=job.original_name, partial=job.partial,
                           progress=progress)
     job.summary = {

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
+import pyarrow.compute as pc
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -27,6 +28,8 @@ from ..choices import Ethnicity, Health, HouseholdStatus, Relation
 from ..duplicates import flag_after_import
 from ..models import AuditEvent, Household, Income, Member
 from .check import CHUNK, Checked, HouseholdPlan, Problem, check_table
+from .fast import find_fast
+from .fast_write import write_fast
 from .nogc import no_cyclic_gc
 from .read import Table, read_table
 
@@ -40,7 +43,7 @@ REBUILD_INDEXES_FROM = 50_000  # members; below it rebuilding costs more than it
 MEMBER_COLUMNS = ("household_id", "name", "id_number", "sex", "birth_date", "relation", "ethnicity",
                   "education", "in_school", "health", "disability_grade", "labour", "months_away",
                   "joined_on", "left_reason")
-INCOME_SNAPSHOT = ("year", *Income.AMOUNT_FIELDS)
+MEMBER_SNAPSHOT = AuditEvent.IMPORTED_MEMBER_FIELDS
 
 
 @dataclass
@@ -81,7 +84,14 @@ def import_table(table: Table, *, actor, name: str, partial: bool = False,
     if not scope.edits_registry:
         raise NotAllowed(_("Your role may read the registry but not change it."))
     with no_cyclic_gc():
-        checked = check_table(table, scope, today=today, progress=progress)
+        fast = find_fast(table, scope, today=today)
+        if fast is None:
+            checked = check_table(table, scope, today=today, progress=progress)
+        else:
+            if progress:
+                progress(fast.row_count)
+            checked = check_table(table.subset(pc.invert(fast.rows)), scope, today=today, progress=progress)
+            checked.fast, checked.source = fast, table
         return load(checked, actor=actor, partial=partial, reason=f"import {name}", progress=progress)
 
 
@@ -113,7 +123,9 @@ def load(checked: Checked, *, actor, partial: bool = False, reason: str = "impor
         if progress:
             progress(sum(len(p.rows) for p in chosen if p.existing))
         # Dropped only now: the updates above look records up through these indexes.
-        indexes = raw.drop_indexes() if _rebuild_indexes(cursor, new_plans) else []
+        fast = checked.fast
+        fast_members = fast.row_count if fast else 0
+        indexes = raw.drop_indexes() if _rebuild_indexes(cursor, new_plans, fast_members) else []
         writer.reserve(new_plans)
         for start in range(0, len(new_plans), WRITE_BATCH):
             batch = new_plans[start:start + WRITE_BATCH]
@@ -123,8 +135,17 @@ def load(checked: Checked, *, actor, partial: bool = False, reason: str = "impor
             if len(writer.audit) > 100_000:
                 writer.flush()
         writer.flush()
+        villages = {p.values["village"] for p in chosen}
+        if fast:
+            counts = write_fast(fast, raw.cursor, actor_id=actor.pk, at=writer.at, reason=reason)
+            writer.created += counts["households"]
+            writer.members_created += counts["members"]
+            writer.audit_rows += counts["households"]
+            villages |= set(pc.unique(fast.households["village"]).to_pylist())
+            if progress:
+                progress(fast_members)
         raw.create_indexes(indexes)
-        result.likely_duplicates = flag_after_import({p.values["village"] for p in chosen})
+        result.likely_duplicates = flag_after_import(villages)
         if cache is not None:
             cursor.execute(f"PRAGMA cache_size = {int(cache)}")
         cursor.close()
@@ -136,14 +157,14 @@ def load(checked: Checked, *, actor, partial: bool = False, reason: str = "impor
     return result
 
 
-def _rebuild_indexes(cursor, new_plans: list[HouseholdPlan]) -> bool:
+def _rebuild_indexes(cursor, new_plans: list[HouseholdPlan], more: int = 0) -> bool:
     """SQLite: whether to drop the registry's indexes for the load and build them again after. That pays
     when the file brings at least as many members as the registry holds (measured on a million members:
     30% less writing time); building an index sorts once, inserting places each ID number at a random
     point. The drop and the rebuild are inside the import's transaction, like the rows."""
     if connection.vendor != "sqlite":
         return False
-    incoming = sum(len(p.members) for p in new_plans)
+    incoming = sum(len(p.members) for p in new_plans) + more
     if incoming < REBUILD_INDEXES_FROM:
         return False
     cursor.execute(f"SELECT count(*) FROM {connection.ops.quote_name(Member._meta.db_table)}")
@@ -328,15 +349,15 @@ class _Writes:
                 member_values.update(sex=checked.sex, birth_date=checked.birth_date)
                 member_pk = next(self.member_ids)
                 members.append((member_pk, pk, *(member_values[f] for f in MEMBER_COLUMNS[1:-1]), ""))
-                created_members.append({"id": member_pk, **_member_texts(member_values)})
+                member_texts = _member_texts(member_values)
+                created_members.append([member_pk, *(member_texts.get(f, "") for f in MEMBER_SNAPSHOT[1:])])
             year = values.get("income_year")
             if year is not None:
                 amounts = _income_values(values)
                 income_pk = next(self.income_ids)
                 row = (income_pk, pk, year, *(amounts.get(f, ZERO) for f in Income.AMOUNT_FIELDS))
                 incomes.append(row)
-                texts["income"] = {"id": income_pk,
-                                   **dict(zip(INCOME_SNAPSHOT, map(str, row[2:]), strict=True))}
+                texts["income"] = [income_pk, *map(str, row[2:])]
             # One creation event for the household with its members and income (AuditEvent.created_records
             # reads it back as separate records): a million-member import writes a third as many rows.
             audit.append((pk, *head, "household", pk, CREATE, "", "", SNAPSHOT_JSON.encode(texts), reason))

@@ -18,7 +18,9 @@ ERRORS_HEADER = "错误 / errors"
 def report_rows(checked: Checked, *, imported: bool) -> list[list[str]]:
     """Header row, then each row not imported (every row when nothing was) with its reasons, and each
     imported row that carries a warning."""
-    table = checked.table
+    # Households that took the fast path have no problems: when they were imported, the rows checked
+    # the slow way hold every row of the report; when nothing was, the report holds the whole file.
+    table = checked.table if imported or checked.source is None else checked.source
     reasons: dict[int, list[str]] = defaultdict(list)
     for problem in checked.problems:
         text = f"{table.header_of(problem.key)}: {problem.message}"

@@ -65,7 +65,7 @@ class Command(BaseCommand):
         started = time.perf_counter()
         try:
             table = read_table(file)
-            with tqdm(total=len(table.rows) * 2, unit="row", file=sys.stderr, disable=None) as bar:
+            with tqdm(total=table.row_count * 2, unit="row", file=sys.stderr, disable=None) as bar:
                 result = import_table(table, actor=actor, name=file.name, partial=partial,
                                       progress=bar.update)
         except DomainError as error:
