@@ -75,11 +75,15 @@ class Writer:
             self.cursor.executemany(self.statements[name], rows)
 
     def drop_indexes(self) -> list[str]:
-        """SQLite: secondary indexes, dropped for the load and rebuilt after (sorting beats ~20
-        B-tree updates per row). Returns the statements that recreate them."""
-        if self.vendor != "sqlite":
-            return []
-        tables = [model._meta.db_table for model, _fields in TABLES.values()]
+        """Secondary indexes of the registry's tables, and on PostgreSQL their unique and foreign-key
+        constraints too, dropped for a large load and rebuilt after: building an index sorts once, where
+        inserting places every key at a random point, and checking a foreign key once over the table
+        costs far less than a deferred check per row at commit. Returns the statements that recreate
+        them. (On PostgreSQL this locks the tables until the transaction ends, as SQLite's write lock
+        does anyway.)"""
+        tables = self.table_names()
+        if self.vendor == "postgresql":
+            return self._drop_postgresql(tables)
         marks = ", ".join(["%s"] * len(tables))
         self.cursor.execute(f"SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"
                             f" AND tbl_name IN ({marks})", tables)
@@ -87,6 +91,36 @@ class Writer:
         for name, _sql in indexes:
             self.cursor.execute(f"DROP INDEX {connection.ops.quote_name(name)}")
         return [sql for _name, sql in indexes]
+
+    def _drop_postgresql(self, tables: list[str]) -> list[str]:
+        quote = connection.ops.quote_name
+        # Every table, even one with nothing to drop: reserve_ids(locked=True) relies on it.
+        self.cursor.execute(f"LOCK TABLE {', '.join(quote(t) for t in tables)} IN EXCLUSIVE MODE")
+        # Sorting a million keys in memory rather than in temporary files (the default is 64 MB).
+        self.cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
+        self.cursor.execute(
+            "SELECT t.relname, c.conname, c.contype, pg_get_constraintdef(c.oid) FROM pg_constraint c "
+            "JOIN pg_class t ON t.oid = c.conrelid WHERE t.relname = ANY(%s) AND c.contype IN ('f', 'u') "
+            "AND t.relnamespace = current_schema()::regnamespace ORDER BY c.contype DESC, c.conname",
+            [tables])
+        constraints = self.cursor.fetchall()
+        self.cursor.execute(
+            "SELECT i.indexname, i.indexdef FROM pg_indexes i WHERE i.tablename = ANY(%s) "
+            "AND i.schemaname = current_schema() AND NOT EXISTS ("
+            "SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname "
+            "AND c.connamespace = current_schema()::regnamespace) ORDER BY i.indexname", [tables])
+        indexes = self.cursor.fetchall()
+        for table, name, _kind, _definition in constraints:
+            self.cursor.execute(f"ALTER TABLE {quote(table)} DROP CONSTRAINT {quote(name)}")
+        for name, _definition in indexes:
+            self.cursor.execute(f"DROP INDEX {quote(name)}")
+        # Indexes first, then unique constraints, then foreign keys (the query put 'u' before 'f').
+        return [definition for _name, definition in indexes] + [
+            f"ALTER TABLE {quote(table)} ADD CONSTRAINT {quote(name)} {definition}"
+            for table, name, _kind, definition in constraints]
+
+    def table_names(self) -> list[str]:
+        return [model._meta.db_table for model, _fields in TABLES.values()]
 
     def create_indexes(self, statements: list[str]) -> None:
         for sql in statements:
@@ -97,16 +131,25 @@ class Writer:
             self.cursor.execute(sql)
 
 
-def reserve_ids(cursor, model, count: int) -> list[int] | range:
+def reserve_ids(cursor, model, count: int, *, locked: bool = False) -> list[int] | range:
     """Primary keys for `count` new rows, taken before writing them so that rows pointing at them
     (members at households, audit events at records) are written in the same pass, with no read-back.
 
     PostgreSQL: drawn from the table's own sequence, so concurrent writers never collide. SQLite: the
     numbers after the highest in use, which is safe only under the write lock, so it is taken first
-    (an UPDATE that matches nothing still takes it); it is then held until the transaction ends."""
+    (an UPDATE that matches nothing still takes it); it is then held until the transaction ends.
+
+    `locked`: the caller holds an exclusive lock on the table (Writer.drop_indexes takes one on
+    PostgreSQL), so no one else can draw from its sequence meanwhile and the whole run is taken at once."""
     if count <= 0:
         return []
     table = connection.ops.quote_name(model._meta.db_table)
+    if connection.vendor == "postgresql" and locked:
+        cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id'))", [model._meta.db_table])
+        start = cursor.fetchone()[0]
+        cursor.execute("SELECT setval(pg_get_serial_sequence(%s, 'id'), %s)",
+                       [model._meta.db_table, start + count - 1])
+        return range(start, start + count)
     if connection.vendor == "postgresql":
         cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
                        [model._meta.db_table, count])

@@ -6,6 +6,8 @@ formats (psycopg's per-row formatting cost as much as the server's work).
 """
 
 import io
+import queue
+import threading
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -17,48 +19,57 @@ from ..models import AuditEvent, Household, Income, Member
 from .fast import AMOUNTS, Fast
 
 Causes = Household.other_causes.through
-SQLITE_BATCH = 100_000  # rows turned into Python tuples at a time
-COPY_BATCH = 200_000
+SQLITE_BATCH = 50_000  # rows turned into Python tuples at a time
+COPY_BATCH = 100_000
 
 
-def write_fast(fast: Fast, cursor, *, actor_id: int, at, reason: str) -> dict[str, int]:
-    """Write every household of `fast` under ids reserved now; returns the counts written."""
+def write_fast(fast: Fast, cursor, *, actor_id: int, at, reason: str,
+               locked: bool = False) -> dict[str, int]:
+    """Write every household of `fast` under ids reserved now (`locked`: the tables are locked against
+    other writers, see bulk.reserve_ids); returns the counts written."""
     households, members, others = _arrays(fast.households), _arrays(fast.members), _arrays(fast.others)
     with_income = pc.is_valid(households["income_year"])
     income_count = pc.sum(pc.cast(with_income, pa.int64())).as_py() or 0
-    household_ids = pa.array(reserve_ids(cursor, Household, fast.households.num_rows), pa.int64())
-    member_ids = pa.array(reserve_ids(cursor, Member, fast.members.num_rows), pa.int64())
-    income_ids = pa.array(reserve_ids(cursor, Income, income_count), pa.int64())
-    at_value = pa.scalar(at if isinstance(at, str) else at.isoformat(" "), pa.string())
+    household_ids, member_ids, income_ids = (
+        pa.array(reserve_ids(cursor, model, count, locked=locked), pa.int64())
+        for model, count in ((Household, fast.households.num_rows), (Member, fast.members.num_rows),
+                             (Income, income_count)))
+    at_value = at if isinstance(at, str) else at.isoformat(" ")
     count = len(household_ids)
-    repeated = pa.array([at_value.as_py()] * count, pa.string())
-    null_helper = pa.nulls(count, pa.int64())
-    _write(cursor, Household, ("id", "village_id", "number", "address", "phone", "household_type", "status",
-                               "registered_year", "main_cause_id", "helper_id", "created_at", "updated_at"),
-           [household_ids, households["village"], households["number"], households["address"],
+    repeated = pa.array([at_value] * count, pa.string())
+    statement = _statements()
+
+    def tables():
+        """(statement, columns) of each table in turn; run in the writing thread's helper (see _write_all)."""
+        yield statement(Household, ("id", "village_id", "number", "address", "phone", "household_type",
+                                    "status", "registered_year", "main_cause_id", "helper_id", "created_at",
+                                    "updated_at")), [
+            household_ids, households["village"], households["number"], households["address"],
             households["phone"], households["household_type"], households["status"],
-            households["registered_year"], households["main_cause"], null_helper, repeated, repeated])
-    member_household = pc.take(household_ids, members["placed"])
-    _write(cursor, Member, ("id", "household_id", "name", "id_number", "sex", "birth_date", "relation",
-                            "ethnicity", "education", "in_school", "health", "disability_grade", "labour",
-                            "months_away", "joined_on", "left_reason"),
-           [member_ids, member_household, *(members[name] for name in (
-               "name", "id_number", "sex", "birth_date", "relation", "ethnicity", "education", "in_school",
-               "health", "disability_grade", "labour", "months_away", "joined_on")),
-            pa.array([""] * len(member_ids), pa.string())])
-    _write(cursor, Income, ("id", "household_id", "year", *AMOUNTS),
-           [income_ids, pc.filter(household_ids, with_income),
-            *(pc.filter(households[key], with_income) for key in ("income_year", *AMOUNTS))])
-    _write(cursor, Causes, ("household_id", "cause_id"),
-           [pc.take(household_ids, others["position"]), others["cause"]])
-    snapshots = _snapshots(households, members, member_ids, with_income, income_ids)
-    text = pa.array([""] * count, pa.string())
-    _write(cursor, AuditEvent, ("household_id", "actor_id", "at", "entity", "entity_id", "action", "field",
-                                "old", "new", "reason"),
-           [household_ids, pa.array([actor_id] * count, pa.int64()), repeated,
+            households["registered_year"], households["main_cause"], pa.nulls(count, pa.int64()), repeated,
+            repeated]
+        yield statement(Member, ("id", "household_id", "name", "id_number", "sex", "birth_date", "relation",
+                                 "ethnicity", "education", "in_school", "health", "disability_grade",
+                                 "labour", "months_away", "joined_on", "left_reason")), [
+            member_ids, pc.take(household_ids, members["placed"]), *(members[name] for name in (
+                "name", "id_number", "sex", "birth_date", "relation", "ethnicity", "education", "in_school",
+                "health", "disability_grade", "labour", "months_away", "joined_on")),
+            pa.array([""] * len(member_ids), pa.string())]
+        yield statement(Income, ("id", "household_id", "year", *AMOUNTS)), [
+            income_ids, pc.filter(household_ids, with_income),
+            *(pc.filter(households[key], with_income) for key in ("income_year", *AMOUNTS))]
+        yield statement(Causes, ("household_id", "cause_id")), [
+            pc.take(household_ids, others["position"]), others["cause"]]
+        text = pa.array([""] * count, pa.string())
+        yield statement(AuditEvent, ("household_id", "actor_id", "at", "entity", "entity_id", "action",
+                                     "field", "old", "new", "reason")), [
+            household_ids, pa.array([actor_id] * count, pa.int64()), repeated,
             pa.array(["household"] * count, pa.string()), household_ids,
-            pa.array([AuditEvent.Action.CREATE.value] * count, pa.string()), text, text, snapshots,
-            pa.array([reason] * count, pa.string())])
+            pa.array([AuditEvent.Action.CREATE.value] * count, pa.string()), text, text,
+            _snapshots(households, members, member_ids, with_income, income_ids),
+            pa.array([reason] * count, pa.string())]
+
+    _write_all(cursor, tables())
     return {"households": count, "members": len(member_ids), "incomes": income_count}
 
 
@@ -99,25 +110,80 @@ def _income_snapshots(households: dict, with_income: pa.Array, income_ids: pa.Ar
     return pc.if_else(with_income, pc.binary_join_element_wise(*parts, ""), pa.scalar(None, pa.string()))
 
 
-def _write(cursor, model, fields: tuple, arrays: list[pa.Array]) -> None:
-    count = len(arrays[0])
-    if not count:
-        return
-    quote = connection.ops.quote_name
-    table, columns = table_and_columns(model, fields)
-    column_list = ", ".join(quote(c) for c in columns)
-    if connection.vendor == "postgresql":
-        statement = f"COPY {quote(table)} ({column_list}) FROM STDIN WITH (FORMAT csv)"
-        options = pa_csv.WriteOptions(include_header=False, quoting_style="all_valid")
-        names = [f"c{i}" for i in range(len(arrays))]
-        with cursor.cursor.copy(statement) as copy:
-            for start in range(0, count, COPY_BATCH):
-                chunk = pa.table([a.slice(start, COPY_BATCH) for a in arrays], names=names)
-                buffer = io.BytesIO()
-                pa_csv.write_csv(chunk, buffer, options)
-                copy.write(buffer.getbuffer())
-        return
-    statement = f"INSERT INTO {quote(table)} ({column_list}) VALUES ({', '.join(['%s'] * len(columns))})"
-    for start in range(0, count, SQLITE_BATCH):
-        columns_now = [a.slice(start, SQLITE_BATCH).to_pylist() for a in arrays]
-        cursor.executemany(statement, zip(*columns_now, strict=True))
+def _statements():
+    """A function giving the statement that writes these fields of a model's table."""
+    quote, postgresql = connection.ops.quote_name, connection.vendor == "postgresql"
+
+    def statement(model, fields: tuple) -> str:
+        table, columns = table_and_columns(model, fields)
+        column_list = ", ".join(quote(c) for c in columns)
+        if postgresql:
+            return f"COPY {quote(table)} ({column_list}) FROM STDIN WITH (FORMAT csv)"
+        return f"INSERT INTO {quote(table)} ({column_list}) VALUES ({', '.join(['%s'] * len(columns))})"
+
+    return statement
+
+
+def _write_all(cursor, tables) -> None:
+    """Write each table's columns in batches. A helper thread turns the columns into what the driver
+    takes (CSV text for COPY, Python tuples for executemany) and computes the next table's columns,
+    while this thread writes: the database's own work (SQLite's, PostgreSQL's over the socket) runs
+    without Python's lock, so both cores are busy."""
+    postgresql = connection.vendor == "postgresql"
+    batches: queue.Queue = queue.Queue(maxsize=2)
+    stop = threading.Event()
+
+    def produce() -> None:
+        try:
+            for statement, arrays in tables:
+                size = COPY_BATCH if postgresql else SQLITE_BATCH
+                for start in range(0, len(arrays[0]), size):
+                    batch = [a.slice(start, size) for a in arrays]
+                    payload = _csv(batch) if postgresql else list(zip(*map(_python_values, batch),
+                                                                          strict=True))
+                    while not stop.is_set():
+                        try:
+                            batches.put((statement, payload), timeout=0.1)
+                            break
+                        except queue.Full:
+                            continue
+                    if stop.is_set():
+                        return
+            batches.put(None)
+        except BaseException as error:  # handed to the writing thread, which raises it
+            batches.put(error)
+
+    helper = threading.Thread(target=produce, name="import-writer", daemon=True)
+    helper.start()
+    try:
+        while (item := batches.get()) is not None:
+            if isinstance(item, BaseException):
+                raise item
+            statement, payload = item
+            if postgresql:
+                with cursor.cursor.copy(statement) as copy:
+                    copy.write(payload)
+            else:
+                cursor.executemany(statement, payload)
+    finally:
+        stop.set()
+        helper.join()
+
+
+def _csv(batch: list[pa.Array]) -> memoryview:
+    buffer = io.BytesIO()
+    pa_csv.write_csv(pa.table(batch, names=[f"c{i}" for i in range(len(batch))]), buffer,
+                     pa_csv.WriteOptions(include_header=False, quoting_style="all_valid"))
+    return buffer.getbuffer()
+
+
+def _python_values(values: pa.Array) -> list:
+    """The array as Python values; a column of few distinct texts (codes, dates) as the same few str
+    objects over and over, which saves making each one and, when binding, encoding each to UTF-8."""
+    if values.type != pa.string() or len(values) < 1000:
+        return values.to_pylist()
+    encoded = pc.dictionary_encode(values)
+    if len(encoded.dictionary) * 4 > len(values):
+        return values.to_pylist()
+    texts = [*encoded.dictionary.to_pylist(), None]  # a null takes the last place
+    return list(map(texts.__getitem__, pc.fill_null(encoded.indices, len(texts) - 1).to_pylist()))
