@@ -58,12 +58,15 @@ class _Column:
     indices: pa.Array
     good: list[bool]
     values: list
+    texts: pa.Array | None = None  # the distinct texts, when each good one's clean value is itself
 
     def good_rows(self) -> pa.Array:
         return pc.take(pa.array(self.good, pa.bool_()), self.indices)
 
     def take(self, derive, kind: pa.DataType = STRING) -> pa.Array:
         """Per row, `derive(value)` of its distinct text's clean value (computed once per distinct)."""
+        if derive is _text and self.texts is not None:  # names, codes, amounts as typed: no Python
+            return pc.take(self.texts, self.indices)
         return pc.take(pa.array([derive(v) for v in self.values], kind), self.indices)
 
 
@@ -129,12 +132,13 @@ def _parse(texts: pa.Array, column: Column, parsers: Parsers, scope: Scope) -> _
     encoded = pc.dictionary_encode(texts)
     parse = parsers.parser_for(column)
     known_villages = _villages_in(scope) if column.kind is Kind.AREA else None
-    good, values = [], []
+    good, values, as_written = [], [], True
     for raw in encoded.dictionary.to_pylist():
         text = raw.strip()
         if not text:
             good.append(not column.required)
             values.append(None)
+            as_written = as_written and not raw
             continue
         try:
             value, warning = parse(text)
@@ -146,7 +150,11 @@ def _parse(texts: pa.Array, column: Column, parsers: Parsers, scope: Scope) -> _
             warning = "unknown or outside the area"  # check.py says which
         good.append(not warning)
         values.append(value)
-    return _Column(encoded.indices, good, values)
+        as_written = as_written and (warning or value is raw or _text(value) == raw)
+    texts = None
+    if as_written:  # the empty text, if any, stands for no value
+        texts = pc.if_else(pc.equal(encoded.dictionary, ""), pa.scalar(None, STRING), encoded.dictionary)
+    return _Column(encoded.indices, good, values, texts)
 
 
 def _villages_in(scope: Scope) -> set[str]:
