@@ -34,40 +34,36 @@ def write_fast(fast: Fast, cursor, *, actor_id: int, at, reason: str,
         pa.array(reserve_ids(cursor, model, count, locked=locked), pa.int64())
         for model, count in ((Household, fast.households.num_rows), (Member, fast.members.num_rows),
                              (Income, income_count)))
-    at_value = at if isinstance(at, str) else at.isoformat(" ")
+    at_value = Same(at if isinstance(at, str) else at.isoformat(" "))
     count = len(household_ids)
-    repeated = pa.array([at_value] * count, pa.string())
     statement = _statements()
 
     def tables():
         """(statement, columns) of each table in turn; run in the writing thread's helper (see _write_all)."""
         yield statement(Household, ("id", "village_id", "number", "address", "phone", "household_type",
                                     "status", "registered_year", "main_cause_id", "helper_id", "created_at",
-                                    "updated_at")), [
+                                    "updated_at"), [
             household_ids, households["village"], households["number"], households["address"],
             households["phone"], households["household_type"], households["status"],
-            households["registered_year"], households["main_cause"], pa.nulls(count, pa.int64()), repeated,
-            repeated]
+            households["registered_year"], households["main_cause"], Same(None), at_value, at_value])
         yield statement(Member, ("id", "household_id", "name", "id_number", "sex", "birth_date", "relation",
                                  "ethnicity", "education", "in_school", "health", "disability_grade",
-                                 "labour", "months_away", "joined_on", "left_reason")), [
+                                 "labour", "months_away", "joined_on", "left_reason"), [
             member_ids, pc.take(household_ids, members["placed"]), *(members[name] for name in (
                 "name", "id_number", "sex", "birth_date", "relation", "ethnicity", "education", "in_school",
                 "health", "disability_grade", "labour", "months_away", "joined_on")),
-            pa.array([""] * len(member_ids), pa.string())]
-        yield statement(Income, ("id", "household_id", "year", *AMOUNTS)), [
+            Same("")])
+        yield statement(Income, ("id", "household_id", "year", *AMOUNTS), [
             income_ids, pc.filter(household_ids, with_income),
-            *(pc.filter(households[key], with_income) for key in ("income_year", *AMOUNTS))]
-        yield statement(Causes, ("household_id", "cause_id")), [
-            pc.take(household_ids, others["position"]), others["cause"]]
-        text = pa.array([""] * count, pa.string())
+            *(pc.filter(households[key], with_income) for key in ("income_year", *AMOUNTS))])
+        yield statement(Causes, ("household_id", "cause_id"), [
+            pc.take(household_ids, others["position"]), others["cause"]])
         yield statement(AuditEvent, ("household_id", "actor_id", "at", "entity", "entity_id", "action",
-                                     "field", "old", "new", "reason")), [
-            household_ids, pa.array([actor_id] * count, pa.int64()), repeated,
-            pa.array(["household"] * count, pa.string()), household_ids,
-            pa.array([AuditEvent.Action.CREATE.value] * count, pa.string()), text, text,
+                                     "field", "old", "new", "reason"), [
+            household_ids, Same(int(actor_id)), at_value, Same("household"), household_ids,
+            Same(AuditEvent.Action.CREATE.value), Same(""), Same(""),
             _snapshots(households, members, member_ids, with_income, income_ids),
-            pa.array([reason] * count, pa.string())]
+            pa.array([reason] * count, pa.string())])
 
     _write_all(cursor, tables())
     return {"households": count, "members": len(member_ids), "incomes": income_count}
@@ -110,18 +106,39 @@ def _income_snapshots(households: dict, with_income: pa.Array, income_ids: pa.Ar
     return pc.if_else(with_income, pc.binary_join_element_wise(*parts, ""), pa.scalar(None, pa.string()))
 
 
+class Same:
+    """A column holding one value on every row, a value the code makes (a timestamp, a code, an id),
+    never a user's text: SQLite gets it as a literal in the statement rather than bound on each row."""
+
+    def __init__(self, value: str | int | None):
+        assert value is None or isinstance(value, int) or "'" not in value
+        self.value = value
+
+    def literal(self) -> str:
+        if self.value is None:
+            return "NULL"
+        return str(self.value) if isinstance(self.value, int) else f"'{self.value}'"
+
+    def column(self, length: int) -> pa.Array:
+        if self.value is None:
+            return pa.nulls(length, pa.string())
+        return pa.array([self.value] * length, pa.int64() if isinstance(self.value, int) else pa.string())
+
+
 def _statements():
-    """A function giving the statement that writes these fields of a model's table."""
+    """A function giving the statement that writes these fields of a model's table, with the Same
+    columns among `columns` as literals on SQLite."""
     quote, postgresql = connection.ops.quote_name, connection.vendor == "postgresql"
 
-    def statement(model, fields: tuple) -> str:
-        table, columns = table_and_columns(model, fields)
-        column_list = ", ".join(quote(c) for c in columns)
+    def statement(model, fields: tuple, columns: list) -> str:
+        table, names = table_and_columns(model, fields)
+        column_list = ", ".join(quote(c) for c in names)
         if postgresql:
             return f"COPY {quote(table)} ({column_list}) FROM STDIN WITH (FORMAT csv)"
-        return f"INSERT INTO {quote(table)} ({column_list}) VALUES ({', '.join(['%s'] * len(columns))})"
+        values = ", ".join(c.literal() if isinstance(c, Same) else "%s" for c in columns)
+        return f"INSERT INTO {quote(table)} ({column_list}) VALUES ({values})"
 
-    return statement
+    return lambda model, fields, columns: (statement(model, fields, columns), columns)
 
 
 def _write_all(cursor, tables) -> None:
@@ -135,10 +152,15 @@ def _write_all(cursor, tables) -> None:
 
     def produce() -> None:
         try:
-            for statement, arrays in tables:
+            for statement, columns in tables:
                 size = COPY_BATCH if postgresql else SQLITE_BATCH
-                for start in range(0, len(arrays[0]), size):
-                    batch = [a.slice(start, size) for a in arrays]
+                length = next(len(c) for c in columns if not isinstance(c, Same))
+                for start in range(0, length, size):
+                    batch = [c.slice(start, size) for c in columns if not isinstance(c, Same)]
+                    if postgresql:
+                        rows = min(size, length - start)
+                        batch = [c.column(rows) if isinstance(c, Same) else c.slice(start, size)
+                                 for c in columns]
                     payload = _csv(batch) if postgresql else list(zip(*map(_python_values, batch),
                                                                           strict=True))
                     while not stop.is_set():

@@ -90,6 +90,7 @@ class Table:
             yield number, dict(zip(keys, cells, strict=True))
 
 
+@without_cyclic_gc  # millions of new lists: the collector would walk them over and over
 def _python_rows(arrow: pa.Table, numbers: pa.Array) -> list[tuple[int, list[str]]]:
     columns = [list(map(str.strip, column.to_pylist())) for column in arrow.columns]
     return list(zip(numbers.to_pylist(), map(list, zip(*columns, strict=True)), strict=True))
