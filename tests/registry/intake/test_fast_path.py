@@ -172,3 +172,34 @@ def test_a_csv_with_ragged_rows_is_read_by_pythons_csv_module(tmp_path):
     assert table.arrow is None
     assert table.rows == [(2, ["H1", "640422100201", *[""] * 8]),
                           (4, ["H2", "640422100201", "", "", "", "乙", "", "", "", ""])]
+
+
+@pytest.mark.django_db(transaction=True)  # a first load, as the command runs it: tables dropped and rebuilt
+def test_a_first_load_flags_namesakes_it_brings_only_where_they_meet(cast, tmp_path, monkeypatch):
+    from jingzhun.registry.models import LikelyDuplicate
+    from tests.conftest import VILLAGE_B, make_id_number
+
+    from .sample import member, write_csv
+
+    monkeypatch.setattr(load, "REBUILD_INDEXES_FROM", 1)  # this small file counts as large
+    born = datetime.date(1975, 3, 9)
+    rows = [member("6404221002010001", name="马福", id_number=make_id_number(born=born)),
+            member("6404221002010002", name="马福", id_number=make_id_number(born=born)),
+            member("6404221002010003", name="马福", id_number=make_id_number(born=born.replace(day=10))),
+            member("6404221002020001", village=VILLAGE_B, name="马福", id_number=make_id_number(born=born))]
+    villages_asked = []
+    real_flag = load.flag_after_import
+
+    def spying(villages):
+        villages_asked.append(set(villages))
+        return real_flag(villages)
+
+    monkeypatch.setattr(load, "flag_after_import", spying)
+
+    result = load.import_file(write_csv(tmp_path / "twins.csv", rows), actor=cast["county"])
+
+    assert result.written and result.likely_duplicates == 1
+    assert villages_asked == [{"640422100201"}]  # the only village where two of them meet
+    flag = LikelyDuplicate.objects.get()
+    assert {flag.member.household.number, flag.other.household.number} == {"6404221002010001",
+                                                                             "6404221002010002"}
