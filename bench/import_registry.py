@@ -18,7 +18,8 @@ takes its prefix from the area's level, so this gives the prefix "64"):
 - floor: the same rows as the reader parsed them (tuples of the cells' text, same row and column
   count) written without checks into a fresh table of that width, in one transaction: SQLite
   `executemany` into a new file with the importer's pragmas (WAL, synchronous=NORMAL); PostgreSQL
-  `COPY` into a new table of text columns in the scratch database.
+  `COPY` into a new table of text columns in the scratch database. The rows are made after the import
+  and before the floor's clock starts.
 
 Prints members/s and the ratio importer time / floor time per database, with the issue's targets
 (at least 30,000 members/s on SQLite, ratio at most 3). Each database runs in its own child process
