@@ -12,6 +12,7 @@ goes through check.py, which gives the same answers and all the messages.
 
 import datetime
 import json
+import re
 from dataclasses import dataclass
 
 import pyarrow as pa
@@ -34,6 +35,10 @@ ID_WEIGHTS = [pow(2, 17 - i, 11) for i in range(17)]
 CHECK_CHARACTERS = pa.array(list("10X98765432"))  # by the weighted sum modulo 11
 LOOKUP_CHUNK = 2000
 STRING = pa.string()
+# What json.dumps escapes (ensure_ascii=False): quotes, backslashes and control characters.
+NEEDS_ESCAPE = r'["\\\x00-\x1f]'
+NEEDS_ESCAPE_PYTHON = re.compile(r'["\\\x00-\x1f]')
+SPACES = pa.array([c for c in map(chr, range(0x3001)) if c.isspace()])  # what str.strip removes
 
 
 @dataclass
@@ -65,8 +70,9 @@ class _Column:
 
     def take(self, derive, kind: pa.DataType = STRING) -> pa.Array:
         """Per row, `derive(value)` of its distinct text's clean value (computed once per distinct)."""
-        if derive is _text and self.texts is not None:  # names, codes, amounts as typed: no Python
-            return pc.take(self.texts, self.indices)
+        if self.texts is not None and (derive is _text or isinstance(derive, _Json)):
+            # Names, addresses, codes and amounts as typed: no Python per distinct text.
+            return pc.take(self.texts if derive is _text else derive.of(self.texts), self.indices)
         return pc.take(pa.array([derive(v) for v in self.values], kind), self.indices)
 
 
@@ -130,6 +136,8 @@ def find_fast(table: Table, scope: Scope, *, today: datetime.date | None = None)
 def _parse(texts: pa.Array, column: Column, parsers: Parsers, scope: Scope) -> _Column:
     """Each distinct raw text stripped and parsed once, as check.py would parse it."""
     encoded = pc.dictionary_encode(texts)
+    if column.kind is Kind.TEXT:
+        return _text_column(encoded, column)
     parse = parsers.parser_for(column)
     known_villages = _villages_in(scope) if column.kind is Kind.AREA else None
     good, values, as_written = [], [], True
@@ -155,6 +163,39 @@ def _parse(texts: pa.Array, column: Column, parsers: Parsers, scope: Scope) -> _
     if as_written:  # the empty text, if any, stands for no value
         texts = pc.if_else(pc.equal(encoded.dictionary, ""), pa.scalar(None, STRING), encoded.dictionary)
     return _Column(encoded.indices, good, values, texts)
+
+
+def _text_column(encoded: pa.DictionaryArray, column: Column) -> _Column:
+    """A free-text column: each text its own clean value once stripped (in Python, for the few texts
+    with white space at either end), an empty one none; required columns must not be empty."""
+    texts = encoded.dictionary
+    padded = pc.or_(pc.is_in(pc.utf8_slice_codeunits(texts, 0, 1), value_set=SPACES),
+                    pc.is_in(pc.utf8_slice_codeunits(texts, -1, 2**31 - 1), value_set=SPACES))
+    if pc.any(padded).as_py():
+        stripped = [text.strip() for text in pc.filter(texts, padded).to_pylist()]
+        texts = pc.replace_with_mask(texts, padded, pa.array(stripped, STRING))
+    empty = pc.equal(texts, "")
+    texts = pc.if_else(empty, pa.scalar(None, STRING), texts)
+    good = pc.invert(empty).to_pylist() if column.required else [True] * len(texts)
+    return _Column(encoded.indices, good, _LazyTexts(texts), texts)
+
+
+class _LazyTexts:
+    """A text column's clean values as a Python list, made only if asked for (the household numbers)."""
+
+    def __init__(self, texts: pa.Array):
+        self.texts = texts
+        self.values = None
+
+    def __iter__(self):
+        if self.values is None:
+            self.values = self.texts.to_pylist()
+        return iter(self.values)
+
+    def __getitem__(self, index):
+        if self.values is None:
+            self.values = self.texts.to_pylist()
+        return self.values[index]
 
 
 def _villages_in(scope: Scope) -> set[str]:
@@ -272,27 +313,39 @@ def _text(value) -> str | None:
     return None if value is None else str(value)
 
 
-def _json(key: str):
-    """A function giving the `"key":value` JSON member of a value as the audit's snapshot writes it, or
-    None for an empty value (left out)."""
-    def member(value) -> str | None:
+class _Json:
+    """The `"key":value` JSON member of a value as the audit's snapshot writes it, or None for an empty
+    value (left out); `closing=False` gives the bare JSON string without its closing quote."""
+
+    def __init__(self, key: str | None, *, closing: bool = True):
+        self.start = f'"{key}":"' if key else '"'
+        self.end = '"' if closing else ""
+
+    def __call__(self, value) -> str | None:
         if value is None or value == "":
             return None
         if type(value) is not str:
             value = value.isoformat() if isinstance(value, datetime.date) else (
                 ("1" if value else "0") if isinstance(value, bool) else str(value))
-        if value.isprintable() and '"' not in value and "\\" not in value:  # nothing to escape
-            return f'"{key}":"{value}"'
-        return f'"{key}":{json.dumps(value, ensure_ascii=False)}'
+        if not NEEDS_ESCAPE_PYTHON.search(value):
+            return f"{self.start}{value}{self.end}"
+        return self.start[:-1] + json.dumps(value, ensure_ascii=False)[:len(self.end) - 1 or None]
 
-    return member
+    def of(self, texts: pa.Array) -> pa.Array:
+        """The same over an array of texts, in Arrow but for texts JSON must escape."""
+        plain = pc.binary_join_element_wise(self.start, texts, self.end, "")
+        escape = pc.fill_null(pc.match_substring_regex(texts, NEEDS_ESCAPE), False)
+        if not pc.any(escape).as_py():
+            return plain
+        escaped = [self(text) for text in pc.filter(texts, escape).to_pylist()]
+        return pc.replace_with_mask(plain, escape, pa.array(escaped, STRING))
 
 
-def _json_value(value: str) -> str:
-    """A text as a JSON string without its closing quote, as json.dumps writes it."""
-    if value.isprintable() and '"' not in value and "\\" not in value:  # nothing to escape
-        return f'"{value}'
-    return json.dumps(value, ensure_ascii=False)[:-1]
+def _json(key: str) -> _Json:
+    return _Json(key)
+
+
+_json_value = _Json(None, closing=False)  # a text as a JSON string without its closing quote
 
 
 def _build(parsed: dict, ids: pa.Array, household: pa.Array, chosen: pa.Array, first_rows: pa.Array) -> Fast:

@@ -32,8 +32,9 @@ class IntakeFileError(DomainError):
     """The file as a whole cannot be read: wrong type, unknown or missing columns."""
 
 
-# Every character Python's str.strip removes: a row whose cells are all of these is blank.
-BLANK = "^[" + "".join(f"\\x{{{ord(c):x}}}" for c in map(chr, range(0x3001)) if c.isspace()) + "]*$"
+# Every character Python's str.strip removes, as a regular-expression class's contents (RE2 syntax).
+WHITE_SPACE = "".join(f"\\x{{{ord(c):x}}}" for c in map(chr, range(0x3001)) if c.isspace())
+BLANK = f"^[{WHITE_SPACE}]*$"  # a cell that is empty once stripped
 
 
 class Table:
