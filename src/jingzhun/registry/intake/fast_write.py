@@ -217,9 +217,11 @@ def _insert_rows(raw_cursor, start: str, row: str, marks: int, flat: list) -> No
 
 
 def _csv(batch: list[pa.Array]) -> memoryview:
+    """The batch as CSV for COPY: Arrow quotes every text ("" is an empty text) and leaves a null an
+    unquoted empty field, which is how PostgreSQL's CSV format tells them apart; numbers go unquoted."""
     buffer = io.BytesIO()
     pa_csv.write_csv(pa.table(batch, names=[f"c{i}" for i in range(len(batch))]), buffer,
-                     pa_csv.WriteOptions(include_header=False, quoting_style="all_valid"))
+                     pa_csv.WriteOptions(include_header=False, quoting_style="needed"))
     return buffer.getbuffer()
 
 
