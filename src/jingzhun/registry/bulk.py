@@ -68,7 +68,8 @@ class Writer:
         if not rows:
             return
         if self.vendor == "postgresql":
-            with self.cursor.cursor.copy(self.statements[name]) as copy:
+            # psycopg's own cursor, its errors turned into Django's as Django's cursor would
+            with connection.wrap_database_errors, self.cursor.cursor.copy(self.statements[name]) as copy:
                 for row in rows:
                     copy.write_row(row)
         else:

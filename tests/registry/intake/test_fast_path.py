@@ -203,3 +203,28 @@ def test_a_first_load_flags_namesakes_it_brings_only_where_they_meet(cast, tmp_p
     flag = LikelyDuplicate.objects.get()
     assert {flag.member.household.number, flag.other.household.number} == {"6404221002010001",
                                                                              "6404221002010002"}
+
+
+def test_a_write_failing_in_either_thread_raises_and_leaves_no_helper_behind(reference_data):
+    import threading
+
+    from django.db import IntegrityError, connection, transaction
+
+    from jingzhun.registry.intake import fast_write
+
+    statement = fast_write._statements()
+
+    def refused():  # the database refuses the rows: a cause is required
+        for _ in range(5):
+            yield statement(Household.other_causes.through, ("household_id", "cause_id"),
+                            [pa.array([1, 2], pa.int64()), pa.array([None, None], pa.string())])
+
+    def broken():  # preparing the next table fails
+        yield statement(Household.other_causes.through, ("household_id", "cause_id"),
+                        [pa.array([], pa.int64()), pa.array([], pa.string())])
+        raise ValueError("no such column")
+
+    for tables, error in ((refused(), IntegrityError), (broken(), ValueError)):
+        with pytest.raises(error), transaction.atomic(), connection.cursor() as cursor:
+            fast_write._write_all(cursor, tables)
+        assert not [t for t in threading.enumerate() if t.name == "import-writer"]

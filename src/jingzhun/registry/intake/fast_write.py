@@ -147,12 +147,22 @@ def _statements():
 
 def _write_all(cursor, tables) -> None:
     """Write each table's columns in batches. A helper thread turns the columns into what the driver
-    takes (CSV text for COPY, Python tuples for executemany) and computes the next table's columns,
+    takes (CSV text for COPY, Python values for INSERT) and computes the next table's columns,
     while this thread writes: the database's own work (SQLite's, PostgreSQL's over the socket) runs
     without Python's lock, so both cores are busy."""
     postgresql = connection.vendor == "postgresql"
     batches: queue.Queue = queue.Queue(maxsize=2)
     stop = threading.Event()
+
+    def offer(item) -> bool:
+        """Hand an item to the writing thread; False once it has stopped taking them."""
+        while not stop.is_set():
+            try:
+                batches.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
 
     def produce() -> None:
         try:
@@ -160,23 +170,17 @@ def _write_all(cursor, tables) -> None:
                 size = COPY_BATCH if postgresql else SQLITE_BATCH
                 length = next(len(c) for c in columns if not isinstance(c, Same))
                 for start in range(0, length, size):
-                    batch = [c.slice(start, size) for c in columns if not isinstance(c, Same)]
                     if postgresql:
                         rows = min(size, length - start)
                         batch = [c.column(rows) if isinstance(c, Same) else c.slice(start, size)
                                  for c in columns]
-                    payload = _csv(batch) if postgresql else _flat(batch)
-                    while not stop.is_set():
-                        try:
-                            batches.put((statement, payload), timeout=0.1)
-                            break
-                        except queue.Full:
-                            continue
-                    if stop.is_set():
+                    else:
+                        batch = [c.slice(start, size) for c in columns if not isinstance(c, Same)]
+                    if not offer((statement, _csv(batch) if postgresql else _flat(batch))):
                         return
-            batches.put(None)
+            offer(None)
         except BaseException as error:  # handed to the writing thread, which raises it
-            batches.put(error)
+            offer(error)
 
     helper = threading.Thread(target=produce, name="import-writer", daemon=True)
     helper.start()
@@ -185,11 +189,13 @@ def _write_all(cursor, tables) -> None:
             if isinstance(item, BaseException):
                 raise item
             statement, payload = item
-            if postgresql:
-                with cursor.cursor.copy(statement) as copy:
-                    copy.write(payload)
-            else:
-                _insert_rows(cursor.cursor, *statement, payload)
+            # The driver's cursor is used directly: its errors become Django's here, as through Django's.
+            with connection.wrap_database_errors:
+                if postgresql:
+                    with cursor.cursor.copy(statement) as copy:
+                        copy.write(payload)
+                else:
+                    _insert_rows(cursor.cursor, *statement, payload)
     finally:
         stop.set()
         helper.join()
