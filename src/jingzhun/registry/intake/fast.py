@@ -79,7 +79,7 @@ class _Column:
 def find_fast(table: Table, scope: Scope, *, today: datetime.date | None = None) -> Fast | None:
     """The households of the table that can take the fast path; None when none can."""
     today = today or datetime.date.today()
-    arrow, numbers = table.columnar()
+    arrow, _numbers = table.columnar()
     count = arrow.num_rows
     if not count:
         return None
@@ -129,7 +129,6 @@ def find_fast(table: Table, scope: Scope, *, today: datetime.date | None = None)
         chosen = pa.array([True] * count)
     if not len(first_rows):
         return None
-    del numbers
     return _build(parsed, ids, household, chosen, first_rows)
 
 
