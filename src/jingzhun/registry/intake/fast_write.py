@@ -9,6 +9,7 @@ import io
 import queue
 import sqlite3
 import threading
+from concurrent.futures import ThreadPoolExecutor
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -64,10 +65,14 @@ def write_fast(fast: Fast, cursor, *, actor_id: int, at, reason: str,
                                      "field", "old", "new", "reason"), [
             household_ids, Same(int(actor_id)), at_value, Same("household"), household_ids,
             Same(AuditEvent.Action.CREATE.value), Same(""), Same(""),
-            _snapshots(households, members, member_ids, with_income, income_ids),
+            snapshots.result(),
             pa.array([reason] * count, pa.string())])
 
-    _write_all(cursor, tables())
+    # The creation events' JSON is computed by Arrow beside the writing of the other tables (Arrow lets go
+    # of Python's lock), ready when the audit table's turn comes.
+    with ThreadPoolExecutor(1, thread_name_prefix="import-snapshots") as pool:
+        snapshots = pool.submit(_snapshots, households, members, member_ids, with_income, income_ids)
+        _write_all(cursor, tables())
     return {"households": count, "members": len(member_ids), "incomes": income_count}
 
 
