@@ -25,6 +25,8 @@ TABLES = {
     "audit": (AuditEvent, ("household_id", "actor_id", "at", "entity", "entity_id", "action", "field", "old",
                            "new", "reason")),
 }
+# A new member's fields with its reserved id, as the importers write them (left_on stays empty).
+NEW_MEMBER_FIELDS = ("id", *(name for name in TABLES["member"][1] if name != "left_on"))
 # Households carry explicit ids (members, incomes and audit rows point at them); the others take the
 # database's own.
 EXPLICIT_IDS = (Household,)

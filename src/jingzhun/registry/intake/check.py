@@ -230,7 +230,7 @@ def _duplicates_in_file(plans: list[HouseholdPlan]) -> list[Problem]:
     return problems
 
 
-def _lookup(sql: str, values: list, size: int = 2000):
+def lookup(sql: str, values: list, size: int = 2000):
     """Rows of `sql` for values in chunks, through the DB-API cursor: the ORM's per-value preparation
     would cost more than the lookups themselves on a million-row file."""
     with connection.cursor() as cursor:
@@ -265,11 +265,11 @@ def _registry(plans: list[HouseholdPlan]) -> list[Problem]:
     problems = []
     household, member = Household._meta.db_table, Member._meta.db_table
     existing = {number: {"id": pk, "number": number, "status": status, "village_id": village}
-                for pk, number, status, village in _lookup(
+                for pk, number, status, village in lookup(
                     f"SELECT id, number, status, village_id FROM {household} WHERE number IN ({{marks}})",
                     [p.number for p in plans])}
     ids = [m.values["id_number"].number for p in plans for m in p.members if m.values.get("id_number")]
-    holders: dict[str, str] = dict(_lookup(
+    holders: dict[str, str] = dict(lookup(
         f"SELECT m.id_number, h.number FROM {member} m JOIN {household} h ON h.id = m.household_id "
         f"WHERE m.left_on IS NULL AND m.id_number IN ({{marks}})", ids))
     for plan in plans:

@@ -26,6 +26,7 @@ from .. import rules
 from ..choices import Ethnicity, Health, Relation
 from ..models import Cause, Household, Member
 from .cells import CellError, Parsers, cause_labels
+from .check import lookup
 from .columns import INCOME_COLUMNS, Column, Kind
 from .read import Table
 
@@ -33,7 +34,6 @@ AMOUNTS = [key for key, _zh, _en in INCOME_COLUMNS]
 ID_PATTERN = "^[0-9]{17}[0-9X]$"
 ID_WEIGHTS = [pow(2, 17 - i, 11) for i in range(17)]
 CHECK_CHARACTERS = pa.array(list("10X98765432"))  # by the weighted sum modulo 11
-LOOKUP_CHUNK = 2000
 STRING = pa.string()
 # What json.dumps escapes (ensure_ascii=False): quotes, backslashes and control characters.
 NEEDS_ESCAPE = r'["\\\x00-\x1f]'
@@ -122,9 +122,9 @@ def find_fast(table: Table, scope: Scope, *, today: datetime.date | None = None)
     bad |= _income_year_misfits(parsed, pc.take(household, first_rows), first_rows, today)
     bad |= _registered(parsed, positions, household, ids, id_good)
     if bad:
-        chosen = pc.invert(pc.is_in(household, pa.array(sorted(bad), pa.int64())))
-        first_rows = pc.filter(first_rows, pc.invert(pc.is_in(pc.take(household, first_rows),
-                                                             pa.array(sorted(bad), pa.int64()))))
+        rejected = pa.array(sorted(bad), pa.int64())
+        chosen = pc.invert(pc.is_in(household, rejected))
+        first_rows = pc.filter(first_rows, pc.invert(pc.is_in(pc.take(household, first_rows), rejected)))
     else:
         chosen = pa.array([True] * count)
     if not len(first_rows):
@@ -186,15 +186,16 @@ class _LazyTexts:
         self.texts = texts
         self.values = None
 
-    def __iter__(self):
+    def _list(self) -> list:
         if self.values is None:
             self.values = self.texts.to_pylist()
-        return iter(self.values)
+        return self.values
+
+    def __iter__(self):
+        return iter(self._list())
 
     def __getitem__(self, index):
-        if self.values is None:
-            self.values = self.texts.to_pylist()
-        return self.values[index]
+        return self._list()[index]
 
 
 def _villages_in(scope: Scope) -> set[str]:
@@ -287,23 +288,15 @@ def _registered(parsed: dict, positions: dict[str, int], household: pa.Array, id
         cursor.execute(f"SELECT 1 FROM {quote(household_table)} LIMIT 1")
         if cursor.fetchone() is None:
             return set()
-    bad = {positions[number] for (number,) in _lookup(
+    bad = {positions[number] for (number,) in lookup(
         f"SELECT number FROM {quote(household_table)} WHERE number IN ({{marks}})", list(positions))}
     plain = pc.filter(ids, id_good).to_pylist()
-    held = [number for (number,) in _lookup(
+    held = [number for (number,) in lookup(
         f"SELECT id_number FROM {quote(member_table)} WHERE left_on IS NULL AND id_number IN ({{marks}})",
         plain)]
     if held:
         bad |= _households_of(household, pc.is_in(ids, pa.array(held, pa.string())))
     return bad
-
-
-def _lookup(sql: str, values: list):
-    with connection.cursor() as cursor:
-        for start in range(0, len(values), LOOKUP_CHUNK):
-            chunk = values[start:start + LOOKUP_CHUNK]
-            cursor.execute(sql.format(marks=", ".join(["%s"] * len(chunk))), chunk)
-            yield from cursor.fetchall()
 
 
 # --- the rows to write ---------------------------------------------------------------------------------
@@ -340,10 +333,6 @@ class _Json:
         return pc.replace_with_mask(plain, escape, pa.array(escaped, STRING))
 
 
-def _json(key: str) -> _Json:
-    return _Json(key)
-
-
 _json_value = _Json(None, closing=False)  # a text as a JSON string without its closing quote
 
 
@@ -358,9 +347,10 @@ def _build(parsed: dict, ids: pa.Array, household: pa.Array, chosen: pa.Array, f
     member_rows = pc.take(member_rows, pc.sort_indices(
         pa.table({"h": pc.take(placed, member_rows), "r": member_rows}), sort_keys=[("h", "ascending"),
                                                                                       ("r", "ascending")]))
-    return Fast(rows=chosen, households=_households(parsed, first_rows, position),
+    others = _others_text(parsed, first_rows)
+    return Fast(rows=chosen, households=_households(parsed, first_rows, position, others),
                 members=_members(parsed, ids, member_rows, pc.take(placed, member_rows)),
-                others=_others(parsed, first_rows))
+                others=_others(others))
 
 
 def _value(parsed: dict, key: str, derive=_text, kind: pa.DataType = STRING) -> pa.Array | None:
@@ -368,7 +358,7 @@ def _value(parsed: dict, key: str, derive=_text, kind: pa.DataType = STRING) -> 
     return None if column is None else column.take(derive, kind)
 
 
-def _households(parsed: dict, first_rows: pa.Array, position: pa.Array) -> pa.Table:
+def _households(parsed: dict, first_rows: pa.Array, position: pa.Array, others: pa.Array) -> pa.Table:
     def at_first(key, derive=_text, kind=STRING, default=None):
         values = _value(parsed, key, derive, kind)
         if values is None:
@@ -392,11 +382,10 @@ def _households(parsed: dict, first_rows: pa.Array, position: pa.Array) -> pa.Ta
     }
     for key in AMOUNTS:
         columns[key] = at_first(key, _text, default="0.00")
-    pieces = [at_first(key, _json(name)) for key, name in (
+    pieces = [at_first(key, _Json(name)) for key, name in (
         ("village", "village"), ("household_number", "number"), ("address", "address"), ("phone", "phone"),
         ("household_type", "household_type"), ("status", "status"), ("registered_year", "registered_year"),
         ("main_cause", "main_cause"))]
-    others = _others_text(parsed, first_rows)
     pieces.append(pc.if_else(pc.equal(others, ""), pa.scalar(None, pa.string()),
                              pc.binary_join_element_wise('"other_causes":"', others, '"', "")))
     columns["json_head"] = pc.binary_join_element_wise(*pieces, ",", null_handling="skip")
@@ -422,8 +411,8 @@ def _others_text(parsed: dict, first_rows: pa.Array) -> pa.Array:
     return pc.take(pa.array(texts, pa.string()), pairs.indices)
 
 
-def _others(parsed: dict, first_rows: pa.Array) -> pa.Table:
-    texts = _others_text(parsed, first_rows)
+def _others(texts: pa.Array) -> pa.Table:
+    """(household position, cause) for each of the households' other causes (see _others_text)."""
     codes = pc.split_pattern(texts, ",")
     households = pc.list_parent_indices(codes)
     codes = pc.list_flatten(codes)
@@ -455,18 +444,18 @@ def _members(parsed: dict, ids: pa.Array, rows: pa.Array, placed: pa.Array) -> p
                                         pc.utf8_slice_codeunits(id_numbers, 12, 14), "-")
     sex_digit = pc.cast(pc.utf8_slice_codeunits(id_numbers, 16, 17), pa.int64())
     sex = pc.if_else(pc.equal(pc.bit_wise_and(sex_digit, 1), 1), "M", "F")
-    name = of("name")
+    name, education, labour = of("name"), of("education"), of("labour")
 
     # The member as the creation event lists it (AuditEvent.IMPORTED_MEMBER_FIELDS after the id, which is
     # only known when writing): name as JSON, the rest digits and codes with nothing to escape.
     quoted = [pc.fill_null(values, "") for values in (
-        id_numbers, relation, ethnicity, of("education"), pc.if_else(in_school, "1", "0"), health,
-        pc.cast(grade, STRING), of("labour"), pc.cast(months, STRING), joined)]
+        id_numbers, relation, ethnicity, education, pc.if_else(in_school, "1", "0"), health,
+        pc.cast(grade, STRING), labour, pc.cast(months, STRING), joined)]
     snapshot = pc.binary_join_element_wise(of("name", _json_value), *quoted, '","')
     return pa.table({
         "placed": placed, "name": name, "id_number": id_numbers, "sex": sex, "birth_date": birth,
-        "relation": relation, "ethnicity": ethnicity, "education": of("education"), "in_school": in_school,
-        "health": health, "disability_grade": grade, "labour": of("labour"), "months_away": months,
+        "relation": relation, "ethnicity": ethnicity, "education": education, "in_school": in_school,
+        "health": health, "disability_grade": grade, "labour": labour, "months_away": months,
         "joined_on": joined,
         "json": snapshot,  # name","id_number",…,"joined_on"
     })

@@ -16,11 +16,10 @@ import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 from django.db import connection
 
-from ..bulk import reserve_ids, table_and_columns
+from ..bulk import NEW_MEMBER_FIELDS, TABLES, reserve_ids, table_and_columns
 from ..models import AuditEvent, Household, Income, Member
 from .fast import AMOUNTS, Fast
 
-Causes = Household.other_causes.through
 SQLITE_BATCH = 50_000  # rows turned into Python values at a time
 SQLITE_MARKS = 2000  # values bound per INSERT statement (SQLite allows 32,766)
 COPY_BATCH = 100_000
@@ -43,26 +42,19 @@ def write_fast(fast: Fast, cursor, *, actor_id: int, at, reason: str,
 
     def tables():
         """(statement, columns) of each table in turn; run in the writing thread's helper (see _write_all)."""
-        yield statement(Household, ("id", "village_id", "number", "address", "phone", "household_type",
-                                    "status", "registered_year", "main_cause_id", "helper_id", "created_at",
-                                    "updated_at"), [
+        yield statement(*TABLES["household"], [
             household_ids, households["village"], households["number"], households["address"],
             households["phone"], households["household_type"], households["status"],
             households["registered_year"], households["main_cause"], Same(None), at_value, at_value])
-        yield statement(Member, ("id", "household_id", "name", "id_number", "sex", "birth_date", "relation",
-                                 "ethnicity", "education", "in_school", "health", "disability_grade",
-                                 "labour", "months_away", "joined_on", "left_reason"), [
-            member_ids, pc.take(household_ids, members["placed"]), *(members[name] for name in (
-                "name", "id_number", "sex", "birth_date", "relation", "ethnicity", "education", "in_school",
-                "health", "disability_grade", "labour", "months_away", "joined_on")),
-            Same("")])
+        yield statement(Member, NEW_MEMBER_FIELDS, [
+            member_ids, pc.take(household_ids, members["placed"]),
+            *(members[name] for name in NEW_MEMBER_FIELDS[2:-1]), Same("")])
         yield statement(Income, ("id", "household_id", "year", *AMOUNTS), [
             income_ids, pc.filter(household_ids, with_income),
             *(pc.filter(households[key], with_income) for key in ("income_year", *AMOUNTS))])
-        yield statement(Causes, ("household_id", "cause_id"), [
+        yield statement(*TABLES["causes"], [
             pc.take(household_ids, others["position"]), others["cause"]])
-        yield statement(AuditEvent, ("household_id", "actor_id", "at", "entity", "entity_id", "action",
-                                     "field", "old", "new", "reason"), [
+        yield statement(*TABLES["audit"], [
             household_ids, Same(int(actor_id)), at_value, Same("household"), household_ids,
             Same(AuditEvent.Action.CREATE.value), Same(""), Same(""),
             snapshots.result(),

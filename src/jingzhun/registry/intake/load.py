@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from jingzhun.areas.scope import scope_for
 from jingzhun.errors import NotAllowed
-from jingzhun.registry.bulk import Writer, reserve_ids
+from jingzhun.registry.bulk import NEW_MEMBER_FIELDS, Writer, reserve_ids
 
 from ..actions import HOUSEHOLD_FIELDS, MEMBER_FIELDS
 from ..audit import SNAPSHOT_JSON, as_text, event_fields
@@ -42,9 +42,7 @@ WRITE_BATCH = 5000  # households per round of bulk writes
 SQLITE_IMPORT_CACHE_KIB = 256 * 1024
 REBUILD_INDEXES_FROM = 50_000  # members; below it rebuilding costs more than it saves
 # A new member's columns after its id, as the raw writer takes them (left_on stays empty).
-MEMBER_COLUMNS = ("household_id", "name", "id_number", "sex", "birth_date", "relation", "ethnicity",
-                  "education", "in_school", "health", "disability_grade", "labour", "months_away",
-                  "joined_on", "left_reason")
+MEMBER_COLUMNS = NEW_MEMBER_FIELDS[1:]  # a new member's columns after its id
 MEMBER_SNAPSHOT = AuditEvent.IMPORTED_MEMBER_FIELDS
 
 
@@ -116,7 +114,7 @@ def load(checked: Checked, *, actor, partial: bool = False, reason: str = "impor
         if result.rejected and not partial:
             return result
         cursor = transaction.get_connection().cursor()
-        cache = _larger_sqlite_cache(cursor)
+        sqlite_settings = _sqlite_import_settings(cursor)
         raw = Writer(cursor)
         new_plans = [p for p in chosen if not p.existing]
         writer = _Writes(actor, reason, raw)
@@ -142,14 +140,12 @@ def load(checked: Checked, *, actor, partial: bool = False, reason: str = "impor
             if len(writer.audit) > 100_000:
                 writer.flush()
         writer.flush()
-        villages = {p.values["village"] for p in chosen}
         if fast:
             counts = write_fast(fast, raw.cursor, actor_id=actor.pk, at=writer.at, reason=reason,
                                 locked=bool(indexes))
             writer.created += counts["households"]
             writer.members_created += counts["members"]
             writer.audit_rows += counts["households"]
-            villages |= set(pc.unique(fast.households["village"]).to_pylist())
             if progress:
                 progress(fast.row_count)
         raw.create_indexes(indexes)
@@ -157,10 +153,14 @@ def load(checked: Checked, *, actor, partial: bool = False, reason: str = "impor
             connection.check_constraints(table_names=raw.table_names())
         if first_load:  # every current member is the file's: only villages where two of them meet
             villages = _villages_with_namesakes(new_plans, fast)
+        else:
+            villages = {p.values["village"] for p in chosen}
+            if fast:
+                villages |= set(pc.unique(fast.households["village"]).to_pylist())
         result.likely_duplicates = flag_after_import(villages)
-        if cache is not None:
-            cursor.execute(f"PRAGMA cache_size = {int(cache[0])}")
-            cursor.execute(f"PRAGMA threads = {int(cache[1])}")
+        if sqlite_settings is not None:
+            cursor.execute(f"PRAGMA cache_size = {int(sqlite_settings[0])}")
+            cursor.execute(f"PRAGMA threads = {int(sqlite_settings[1])}")
         cursor.close()
         result.written = True
         result.created = writer.created
@@ -209,7 +209,7 @@ def _villages_with_namesakes(new_plans: list[HouseholdPlan], fast) -> set[str]:
     return set(pc.filter(groups["village"], pc.greater(groups["name_count"], 1)).to_pylist())
 
 
-def _larger_sqlite_cache(cursor) -> tuple[int, int] | None:
+def _sqlite_import_settings(cursor) -> tuple[int, int] | None:
     """SQLite keeps 2 MB of pages by default; a large import inserts ID numbers at random places in
     their indexes and would read and write the same pages over and over. It also sorts rebuilt indexes
     with helper threads. Returns the settings to restore."""
@@ -344,7 +344,7 @@ class _Writes:
 
     def __init__(self, actor, reason: str, raw: Writer):
         self.raw = raw
-        raw.register("new_member", Member, ("id", *MEMBER_COLUMNS))
+        raw.register("new_member", Member, NEW_MEMBER_FIELDS)
         raw.register("new_income", Income, ("id", "household_id", "year", *Income.AMOUNT_FIELDS))
         self.actor_id = actor.pk
         self.reason = reason
