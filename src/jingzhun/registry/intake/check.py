@@ -58,7 +58,7 @@ class Checked:
     table: Table  # the rows checked here
     households: list[HouseholdPlan]
     problems: list[Problem]
-    fast: Any = None  # fast.Fast: the file's other households, found clean by fast.find_fast
+    fast: Any = None  # fast_write.Written: the file's other households, written by the fast path
     source: Table | None = None  # the whole file, when some of its households took the fast path
 
     @property

@@ -13,7 +13,8 @@ goes through check.py, which gives the same answers and all the messages.
 import datetime
 import json
 import re
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -38,14 +39,14 @@ STRING = pa.string()
 # What json.dumps escapes (ensure_ascii=False): quotes, backslashes and control characters.
 NEEDS_ESCAPE = r'["\\\x00-\x1f]'
 NEEDS_ESCAPE_PYTHON = re.compile(r'["\\\x00-\x1f]')
+CHUNK_ROWS = 100_000  # rows checked (then written) at a time: a tenth of a million-row file
 SPACES = pa.array([c for c in map(chr, range(0x3001)) if c.isspace()])  # what str.strip removes
 
 
 @dataclass
 class Fast:
-    """The new households of the fast path, ready to write."""
+    """A chunk's new households of the fast path, ready to write."""
 
-    rows: pa.Array  # per table row: whether it belongs to a fast household
     households: pa.Table  # one row per household, in the file's order (see _households)
     members: pa.Table  # one row per member, by household then row (see _members)
     others: pa.Table  # (household position, cause code): the household's other causes
@@ -76,69 +77,134 @@ class _Column:
         return pc.take(pa.array([derive(v) for v in self.values], kind), self.indices)
 
 
-def find_fast(table: Table, scope: Scope, *, today: datetime.date | None = None) -> Fast | None:
-    """The households of the table that can take the fast path; None when none can."""
+def find_fast(table: Table, scope: Scope, *, today: datetime.date | None = None,
+              chunk_rows: int = CHUNK_ROWS) -> "FastRun | None":
+    """The checks of the fast path across households, over the whole table and with every database
+    read it needs; None when no household can take it. FastRun.chunks() then checks the rest."""
     today = today or datetime.date.today()
     arrow, _numbers = table.columnar()
-    count = arrow.num_rows
-    if not count:
+    if not arrow.num_rows:
         return None
-    parsers = Parsers(cause_labels(Cause.objects.all()), today=today)
-    by_key = {column.key: arrow.column(i).combine_chunks() for i, column in enumerate(table.columns)}
+    by_key = {column.key: _one_array(arrow.column(i)) for i, column in enumerate(table.columns)}
     if not {"relation", "id_number", "household_number"} <= by_key.keys():
         return None
-    parsed = {column.key: _parse(by_key[column.key], column, parsers, scope)
-              for column in table.columns if column.kind is not Kind.ID_NUMBER}
-    good = pa.array([True] * count)
-    for column in parsed.values():
-        good = pc.and_(good, column.good_rows())
-    ids = by_key["id_number"]
-    id_good = _id_numbers_good(ids, today)
-    good = pc.and_(good, id_good)
-
-    # Households: rows whose numbers are the same once stripped are one household, as in check.py.
-    number = parsed["household_number"]
+    columns = [column for column in table.columns if column.kind is not Kind.ID_NUMBER]
+    parsers = Parsers(cause_labels(Cause.objects.all()), today=today)
+    villages = _villages_in(scope) if any(column.kind is Kind.AREA for column in columns) else None
+    # Households: rows whose numbers are the same once stripped are one household, as in check.py;
+    # numbered in the order first seen.
+    number_column = next(column for column in columns if column.key == "household_number")
+    number = _parse(by_key["household_number"], number_column, parsers, villages)
     positions: dict[str, int] = {}
     household_of_text = [positions.setdefault(v, len(positions)) if v else -1 for v in number.values]
     household = pc.take(pa.array(household_of_text, pa.int64()), number.indices)
-    row = pa.array(range(count), pa.int64())
-    frame = {"household": household, "row": row, "good": pc.cast(good, pa.int64()),
-             "head": pc.cast(pc.equal(parsed["relation"].take(lambda v: v), Relation.HEAD), pa.int64())}
-    household_columns = [column.key for column in table.columns
-                         if column.household and column.kind is not Kind.ID_NUMBER]
-    for key in household_columns:
-        frame[key] = parsed[key].indices
-    aggregates = [("row", "min"), ("row", "count"), ("good", "min"), ("head", "sum")]
-    aggregates += [(key, extreme) for key in household_columns for extreme in ("min", "max")]
-    groups = pa.table(frame).group_by("household", use_threads=False).aggregate(aggregates)
-    fits = pc.and_(pc.equal(groups["good_min"], 1), pc.equal(groups["head_sum"], 1))
-    for key in household_columns:
-        fits = pc.and_(fits, pc.equal(groups[f"{key}_min"], groups[f"{key}_max"]))
-    fits = pc.and_(fits, pc.not_equal(groups["household"], -1))
-    bad = set(pc.filter(groups["household"], pc.invert(fits)).to_pylist())
-    bad |= _households_of(household, _repeated_ids(ids, id_good))
-    first_rows = groups["row_min"].combine_chunks()
-    first_rows = pc.take(first_rows, pc.sort_indices(first_rows))  # file order
-    bad |= _income_year_misfits(parsed, pc.take(household, first_rows), first_rows, today)
-    bad |= _registered(parsed, positions, household, ids, id_good)
+    # ID numbers as written, or as check.py compares them when not plain; whether each is a valid
+    # number is for the chunks (a household with an invalid one goes the slow way all the same).
+    ids = by_key["id_number"]
+    plain = pc.match_substring_regex(ids, ID_PATTERN)
+    bad = _households_of(household, pc.or_(pc.invert(plain), _repeated_ids(ids, plain)))
+    bad |= _registered(positions, household, ids, plain)
+    candidate = pc.greater_equal(household, 0)
     if bad:
-        rejected = pa.array(sorted(bad), pa.int64())
-        chosen = pc.invert(pc.is_in(household, rejected))
-        first_rows = pc.filter(first_rows, pc.invert(pc.is_in(pc.take(household, first_rows), rejected)))
-    else:
-        chosen = pa.array([True] * count)
-    if not len(first_rows):
+        candidate = pc.and_(candidate, pc.invert(pc.is_in(household, pa.array(sorted(bad), pa.int64()))))
+    if not pc.any(candidate).as_py():
         return None
-    return _build(parsed, ids, household, chosen, first_rows)
+    return FastRun(columns, by_key, parsers, villages, today, household, candidate, chunk_rows)
 
 
-def _parse(texts: pa.Array, column: Column, parsers: Parsers, scope: Scope) -> _Column:
+def _one_array(column: pa.ChunkedArray) -> pa.Array:
+    return column.chunk(0) if column.num_chunks == 1 else column.combine_chunks()
+
+
+@dataclass
+class FastRun:
+    """The file as the fast path sees it once the checks across households are done: which rows may
+    still take it (`candidate`: the rows of households with a number, not registered, whose ID numbers
+    are all written plain and none of them is on another row or held in the registry). chunks() checks
+    the rest, a chunk of households at a time, reading nothing from the database, so it can run in a
+    helper thread beside the writing of the chunk before."""
+
+    columns: list[Column]
+    by_key: dict[str, pa.Array]
+    parsers: Parsers
+    villages: set[str] | None
+    today: datetime.date
+    household: pa.Array  # per row: its household's number in the file, -1 for none
+    candidate: pa.Array
+    chunk_rows: int
+    chosen: list[pa.Array] = field(default_factory=list)  # each chunk's households that took the path
+
+    def chunks(self) -> Iterator[Fast]:
+        """The fast households of each chunk in turn: about `chunk_rows` rows of households numbered
+        one after another (so, in file order), each household with all its rows wherever they are."""
+        count, households = len(self.household), pc.max(self.household).as_py() + 1
+        per_chunk = max(1, households * self.chunk_rows // count)
+        chunk = pc.divide(pc.if_else(self.candidate, self.household, pa.scalar(None, pa.int64())), per_chunk)
+        for number in range(households // per_chunk + 1):
+            picked = pc.indices_nonzero(pc.fill_null(pc.equal(chunk, number), False))
+            if not len(picked):
+                continue
+            start, length = picked[0].as_py(), len(picked)
+            if picked[-1].as_py() - start + 1 == length:  # the usual file: a household's rows together
+                found = self._find(lambda values, start=start, length=length: values.slice(start, length))
+            else:
+                found = self._find(lambda values, picked=picked: pc.take(values, picked))
+            if found is not None:
+                yield found
+
+    def candidate_count(self) -> int:
+        return pc.sum(pc.cast(self.candidate, pa.int64())).as_py() or 0
+
+    def rows(self) -> pa.Array:
+        """Per row of the table: whether it went the fast path (once chunks() has run through)."""
+        if not self.chosen:
+            return pa.array([False] * len(self.household))
+        return pc.is_in(self.household, pa.concat_arrays(self.chosen))
+
+    def _find(self, pick) -> Fast | None:
+        by_key = {key: pick(values) for key, values in self.by_key.items()}
+        parsed = {column.key: _parse(by_key[column.key], column, self.parsers, self.villages)
+                  for column in self.columns}
+        household = pick(self.household)
+        count = len(household)
+        good = _id_numbers_good(by_key["id_number"], self.today)
+        for column in parsed.values():
+            good = pc.and_(good, column.good_rows())
+        row = pa.array(range(count), pa.int64())
+        frame = {"household": household, "row": row, "good": pc.cast(good, pa.int64()),
+                 "head": pc.cast(pc.equal(parsed["relation"].take(lambda v: v), Relation.HEAD), pa.int64())}
+        household_columns = [column.key for column in self.columns if column.household]
+        for key in household_columns:
+            frame[key] = parsed[key].indices
+        aggregates = [("row", "min"), ("good", "min"), ("head", "sum")]
+        aggregates += [(key, extreme) for key in household_columns for extreme in ("min", "max")]
+        groups = pa.table(frame).group_by("household", use_threads=False).aggregate(aggregates)
+        fits = pc.and_(pc.equal(groups["good_min"], 1), pc.equal(groups["head_sum"], 1))
+        for key in household_columns:
+            fits = pc.and_(fits, pc.equal(groups[f"{key}_min"], groups[f"{key}_max"]))
+        bad = set(pc.filter(groups["household"], pc.invert(fits)).to_pylist())
+        first_rows = groups["row_min"].combine_chunks()
+        first_rows = pc.take(first_rows, pc.sort_indices(first_rows))  # file order
+        bad |= _income_year_misfits(parsed, pc.take(household, first_rows), first_rows, self.today)
+        if bad:
+            rejected = pa.array(sorted(bad), pa.int64())
+            chosen = pc.invert(pc.is_in(household, rejected))
+            first_rows = pc.filter(first_rows, pc.invert(pc.is_in(pc.take(household, first_rows), rejected)))
+        else:
+            chosen = pa.array([True] * count)
+        if not len(first_rows):
+            return None
+        self.chosen.append(pc.take(household, first_rows))
+        return _build(parsed, by_key["id_number"], household, chosen, first_rows)
+
+
+def _parse(texts: pa.Array, column: Column, parsers: Parsers, villages: set[str] | None) -> _Column:
     """Each distinct raw text stripped and parsed once, as check.py would parse it."""
     encoded = pc.dictionary_encode(texts)
     if column.kind is Kind.TEXT:
         return _text_column(encoded, column)
     parse = parsers.parser_for(column)
-    known_villages = _villages_in(scope) if column.kind is Kind.AREA else None
+    known_villages = villages if column.kind is Kind.AREA else None
     good, values, as_written = [], [], True
     for raw in encoded.dictionary.to_pylist():
         text = raw.strip()
@@ -239,16 +305,16 @@ def _id_numbers_good(ids: pa.Array, today: datetime.date) -> pa.Array:
     return pc.and_(pc.and_(plain, checksum), pc.and_(pc.and_(real, in_range), area))
 
 
-def _repeated_ids(ids: pa.Array, id_good: pa.Array) -> pa.Array:
+def _repeated_ids(ids: pa.Array, plain: pa.Array) -> pa.Array:
     """Rows whose ID number, in the form check.py compares (python-stdnum's compact form for any number
-    not already plain), is on another row too."""
-    if not pc.all(id_good).as_py():
+    not already plain, which leaves a plain one as it is), is on another row too."""
+    if not pc.all(plain).as_py():
         from stdnum.cn import ric
 
-        odd = pc.indices_nonzero(pc.invert(id_good))
+        odd = pc.indices_nonzero(pc.invert(plain))
         compacted = [ric.compact(text or "") or f"\0{i}" for i, text in
                      zip(odd.to_pylist(), pc.take(ids, odd).to_pylist(), strict=True)]
-        keys = pc.replace_with_mask(ids, pc.invert(id_good), pa.array(compacted, pa.string()))
+        keys = pc.replace_with_mask(ids, pc.invert(plain), pa.array(compacted, pa.string()))
     else:
         keys = ids
     encoded = pc.dictionary_encode(keys)
@@ -279,9 +345,9 @@ def _income_year_misfits(parsed: dict, households: pa.Array, first_rows: pa.Arra
     return set(pc.filter(households, misfit).to_pylist())
 
 
-def _registered(parsed: dict, positions: dict[str, int], household: pa.Array, ids: pa.Array,
-                id_good: pa.Array) -> set[int]:
-    """Households already in the registry, or with an ID number a current member holds."""
+def _registered(positions: dict[str, int], household: pa.Array, ids: pa.Array, plain: pa.Array) -> set[int]:
+    """Households already in the registry, or with an ID number (of those written plain) a current
+    member holds."""
     household_table, member_table = Household._meta.db_table, Member._meta.db_table
     quote = connection.ops.quote_name
     with connection.cursor() as cursor:
@@ -290,10 +356,9 @@ def _registered(parsed: dict, positions: dict[str, int], household: pa.Array, id
             return set()
     bad = {positions[number] for (number,) in lookup(
         f"SELECT number FROM {quote(household_table)} WHERE number IN ({{marks}})", list(positions))}
-    plain = pc.filter(ids, id_good).to_pylist()
     held = [number for (number,) in lookup(
         f"SELECT id_number FROM {quote(member_table)} WHERE left_on IS NULL AND id_number IN ({{marks}})",
-        plain)]
+        pc.filter(ids, plain).to_pylist())]
     if held:
         bad |= _households_of(household, pc.is_in(ids, pa.array(held, pa.string())))
     return bad
@@ -348,7 +413,7 @@ def _build(parsed: dict, ids: pa.Array, household: pa.Array, chosen: pa.Array, f
         pa.table({"h": pc.take(placed, member_rows), "r": member_rows}), sort_keys=[("h", "ascending"),
                                                                                       ("r", "ascending")]))
     others = _others_text(parsed, first_rows)
-    return Fast(rows=chosen, households=_households(parsed, first_rows, position, others),
+    return Fast(households=_households(parsed, first_rows, position, others),
                 members=_members(parsed, ids, member_rows, pc.take(placed, member_rows)),
                 others=_others(others))
 

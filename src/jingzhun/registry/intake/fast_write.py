@@ -6,10 +6,10 @@ C++ writer formats (psycopg's per-row formatting cost as much as the server's wo
 """
 
 import io
-import queue
 import sqlite3
-import threading
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -18,11 +18,47 @@ from django.db import connection
 
 from ..bulk import NEW_MEMBER_FIELDS, TABLES, reserve_ids, table_and_columns
 from ..models import AuditEvent, Household, Income, Member
-from .fast import AMOUNTS, Fast
+from .ahead import ahead_in_thread
+from .fast import AMOUNTS, Fast, FastRun
 
 SQLITE_BATCH = 50_000  # rows turned into Python values at a time
 SQLITE_MARKS = 2000  # values bound per INSERT statement (SQLite allows 32,766)
 COPY_BATCH = 100_000
+
+
+@dataclass
+class Written:
+    """What the fast path wrote."""
+
+    rows: pa.Array  # per row of the file: whether it went this way
+    households: int = 0
+    members: int = 0
+    villages: set[str] = field(default_factory=set)
+    namesakes: list[pa.Table] = field(default_factory=list)  # (village, name, born) per member, if asked
+
+
+def write_run(run: FastRun, cursor, *, actor_id: int, at, reason: str, locked: bool, namesakes: bool,
+              progress: Callable[[int], None] | None = None) -> Written:
+    """Check the run's chunks in a helper thread while this one writes the chunk before (the checking is
+    Python's and Arrow's work, the writing mostly the database's: a million-row file spends half the
+    time it took one after the other). `namesakes`: keep each member's village, name and birth date."""
+    written = Written(pa.array([], pa.bool_()))
+    with ahead_in_thread(run.chunks(), name="import-checker") as chunks:
+        for fast in chunks:
+            if progress:
+                progress(fast.row_count)  # checked
+            counts = write_fast(fast, cursor, actor_id=actor_id, at=at, reason=reason, locked=locked)
+            written.households += counts["households"]
+            written.members += counts["members"]
+            written.villages.update(pc.unique(fast.households["village"]).to_pylist())
+            if namesakes:
+                written.namesakes.append(pa.table({
+                    "village": pc.take(fast.households["village"], fast.members["placed"]),
+                    "name": fast.members["name"], "born": fast.members["birth_date"]}))
+            if progress:
+                progress(fast.row_count)  # written
+    written.rows = run.rows()
+    return written
 
 
 def write_fast(fast: Fast, cursor, *, actor_id: int, at, reason: str,
@@ -148,44 +184,21 @@ def _write_all(cursor, tables) -> None:
     while this thread writes: the database's own work (SQLite's, PostgreSQL's over the socket) runs
     without Python's lock, so both cores are busy."""
     postgresql = connection.vendor == "postgresql"
-    batches: queue.Queue = queue.Queue(maxsize=2)
-    stop = threading.Event()
 
-    def offer(item) -> bool:
-        """Hand an item to the writing thread; False once it has stopped taking them."""
-        while not stop.is_set():
-            try:
-                batches.put(item, timeout=0.1)
-                return True
-            except queue.Full:
-                continue
-        return False
+    def batches():
+        for statement, columns in tables:
+            size = COPY_BATCH if postgresql else SQLITE_BATCH
+            length = next(len(c) for c in columns if not isinstance(c, Same))
+            for start in range(0, length, size):
+                if postgresql:
+                    rows = min(size, length - start)
+                    batch = [c.column(rows) if isinstance(c, Same) else c.slice(start, size) for c in columns]
+                    yield statement, _csv(batch)
+                else:
+                    yield statement, _flat([c.slice(start, size) for c in columns if not isinstance(c, Same)])
 
-    def produce() -> None:
-        try:
-            for statement, columns in tables:
-                size = COPY_BATCH if postgresql else SQLITE_BATCH
-                length = next(len(c) for c in columns if not isinstance(c, Same))
-                for start in range(0, length, size):
-                    if postgresql:
-                        rows = min(size, length - start)
-                        batch = [c.column(rows) if isinstance(c, Same) else c.slice(start, size)
-                                 for c in columns]
-                    else:
-                        batch = [c.slice(start, size) for c in columns if not isinstance(c, Same)]
-                    if not offer((statement, _csv(batch) if postgresql else _flat(batch))):
-                        return
-            offer(None)
-        except BaseException as error:  # handed to the writing thread, which raises it
-            offer(error)
-
-    helper = threading.Thread(target=produce, name="import-writer", daemon=True)
-    helper.start()
-    try:
-        while (item := batches.get()) is not None:
-            if isinstance(item, BaseException):
-                raise item
-            statement, payload = item
+    with ahead_in_thread(batches(), name="import-writer", ahead=2) as prepared:
+        for statement, payload in prepared:
             # The driver's cursor is used directly: its errors become Django's here, as through Django's.
             with connection.wrap_database_errors:
                 if postgresql:
@@ -193,9 +206,6 @@ def _write_all(cursor, tables) -> None:
                         copy.write(payload)
                 else:
                     _insert_rows(cursor.cursor, *statement, payload)
-    finally:
-        stop.set()
-        helper.join()
 
 
 def _flat(batch: list[pa.Array]) -> list:

@@ -31,7 +31,7 @@ from ..duplicates import flag_after_import
 from ..models import AuditEvent, Household, Income, Member
 from .check import CHUNK, Checked, HouseholdPlan, Problem, check_table
 from .fast import find_fast
-from .fast_write import write_fast
+from .fast_write import write_run
 from .nogc import no_cyclic_gc
 from .read import Table, read_table
 
@@ -83,23 +83,47 @@ def import_table(table: Table, *, actor, name: str, partial: bool = False,
     scope = scope_for(actor)
     if not scope.edits_registry:
         raise NotAllowed(_("Your role may read the registry but not change it."))
+    reason = f"import {name}"
     with no_cyclic_gc():
-        fast = find_fast(table, scope, today=today)
-        if fast is None:
+        run = find_fast(table, scope, today=today)
+        if run is None:
             checked = check_table(table, scope, today=today, progress=progress)
-        else:
-            if progress:
-                progress(fast.row_count)
-            checked = check_table(table.subset(pc.invert(fast.rows)), scope, today=today, progress=progress)
-            checked.fast, checked.source = fast, table
-        return load(checked, actor=actor, partial=partial, reason=f"import {name}", progress=progress)
+            return load(checked, actor=actor, partial=partial, reason=reason, progress=progress)
+        # The fast path's households first, then the others, row by row, with the indexes back; if
+        # those have errors (and not partial), nothing stays.
+        bulk = _bulk_load(run.candidate_count())
+        quiet = bulk and connection.vendor == "sqlite" and not connection.in_atomic_block  # see load()
+        with connection.constraint_checks_disabled() if quiet else nullcontext(), transaction.atomic():
+            cursor = transaction.get_connection().cursor()
+            sqlite_settings = _sqlite_import_settings(cursor)
+            raw = Writer(cursor)
+            indexes = raw.drop_indexes() if bulk else []
+            first_load = bool(indexes) and not _current_members(cursor)
+            written = write_run(run, raw.cursor, actor_id=actor.pk, at=_now(), reason=reason,
+                                locked=bool(indexes), namesakes=first_load, progress=progress)
+            raw.create_indexes(indexes)
+            if quiet:
+                connection.check_constraints(table_names=raw.table_names())
+            _restore_sqlite_settings(cursor, sqlite_settings)
+            cursor.close()
+            rest = table.subset(pc.invert(written.rows))
+            checked = check_table(rest, scope, today=today, progress=progress)
+            checked.fast, checked.source = written, table
+            result = load(checked, actor=actor, partial=partial, reason=reason, progress=progress,
+                          first_load=first_load)
+            if not result.written:
+                transaction.set_rollback(True)
+            return result
 
 
 def load(checked: Checked, *, actor, partial: bool = False, reason: str = "import",
-         progress: Callable[[int], None] | None = None) -> Result:
+         progress: Callable[[int], None] | None = None, first_load: bool = False) -> Result:
+    """Write the checked households; `checked.fast` holds what the fast path wrote before, in the same
+    transaction (`first_load`: into a registry with no current member)."""
     result = Result(checked)
     fast = checked.fast
-    bulk = _bulk_load(checked)
+    new_members = sum(len(p.members) for p in checked.valid_households() if not p.existing)
+    bulk = _bulk_load(new_members)
     # SQLite checks each new row's foreign keys as it goes in, which costs more than the insert; a bulk
     # load checks them once over the tables at the end instead (only outside a caller's transaction can
     # SQLite turn the checks off; inside one this does nothing and the rows are checked as usual).
@@ -130,7 +154,7 @@ def load(checked: Checked, *, actor, partial: bool = False, reason: str = "impor
             progress(sum(len(p.rows) for p in chosen if p.existing))
         # Dropped only now: the updates above look records up through these indexes.
         indexes = raw.drop_indexes() if bulk else []
-        first_load = bool(indexes) and not _current_members(cursor)
+        first_load = first_load or (bool(indexes) and not _current_members(cursor))
         writer.reserve(new_plans, locked=bool(indexes))
         for start in range(0, len(new_plans), WRITE_BATCH):
             batch = new_plans[start:start + WRITE_BATCH]
@@ -140,43 +164,36 @@ def load(checked: Checked, *, actor, partial: bool = False, reason: str = "impor
             if len(writer.audit) > 100_000:
                 writer.flush()
         writer.flush()
-        if fast:
-            counts = write_fast(fast, raw.cursor, actor_id=actor.pk, at=writer.at, reason=reason,
-                                locked=bool(indexes))
-            writer.created += counts["households"]
-            writer.members_created += counts["members"]
-            writer.audit_rows += counts["households"]
-            if progress:
-                progress(fast.row_count)
         raw.create_indexes(indexes)
         if quiet:
             connection.check_constraints(table_names=raw.table_names())
         if first_load:  # every current member is the file's: only villages where two of them meet
-            villages = _villages_with_namesakes(new_plans, fast)
+            villages = _villages_with_namesakes(new_plans, fast.namesakes if fast else [])
         else:
-            villages = {p.values["village"] for p in chosen}
-            if fast:
-                villages |= set(pc.unique(fast.households["village"]).to_pylist())
+            villages = {p.values["village"] for p in chosen} | (fast.villages if fast else set())
         result.likely_duplicates = flag_after_import(villages)
-        if sqlite_settings is not None:
-            cursor.execute(f"PRAGMA cache_size = {int(sqlite_settings[0])}")
-            cursor.execute(f"PRAGMA threads = {int(sqlite_settings[1])}")
+        _restore_sqlite_settings(cursor, sqlite_settings)
         cursor.close()
         result.written = True
-        result.created = writer.created
-        result.members_created = writer.members_created
+        result.created = writer.created + (fast.households if fast else 0)
+        result.members_created = writer.members_created + (fast.members if fast else 0)
         result.members_updated = writer.members_updated
-        result.audit_rows = writer.audit_rows
+        result.audit_rows = writer.audit_rows + (fast.households if fast else 0)
     return result
 
 
-def _bulk_load(checked: Checked) -> bool:
+def _now():
+    """The time of an import's records, as each database takes it as a value to write."""
+    now = timezone.now()
+    return now if connection.vendor == "postgresql" else now.replace(tzinfo=None).isoformat(" ")
+
+
+def _bulk_load(incoming: int) -> bool:
     """Whether to drop the registry's indexes (and its unique and foreign-key constraints) for the load
-    and build them again after (bulk.Writer.drop_indexes). That pays when the file brings at least as
-    many members as the registry holds: measured on a million members, SQLite writes 30% faster and
-    PostgreSQL several times faster. The drop and the rebuild are inside the import's transaction."""
-    incoming = sum(len(p.members) for p in checked.valid_households() if not p.existing)
-    incoming += checked.fast.row_count if checked.fast else 0
+    of `incoming` new members and build them again after (bulk.Writer.drop_indexes). That pays when the
+    file brings at least as many members as the registry holds: measured on a million members, SQLite
+    writes 30% faster and PostgreSQL several times faster. The drop and the rebuild are inside the
+    import's transaction."""
     if incoming < REBUILD_INDEXES_FROM:
         return False
     with connection.cursor() as cursor:
@@ -191,20 +208,16 @@ def _current_members(cursor) -> bool:
     return cursor.fetchone() is not None
 
 
-def _villages_with_namesakes(new_plans: list[HouseholdPlan], fast) -> set[str]:
+def _villages_with_namesakes(new_plans: list[HouseholdPlan], fast_keys: list[pa.Table]) -> set[str]:
     """Villages where two new members share a name and a birth date: on a first load, the only villages
     where duplicates.flag_after_import can find a pair (a million members: 3 villages, against a scan of
-    the whole registry)."""
+    the whole registry). `fast_keys`: the same keys of the members the fast path wrote."""
     keys = pa.table({
         "village": [p.values["village"] for p in new_plans for _m in p.members],
         "name": [m.values["name"] for p in new_plans for m in p.members],
         "born": [m.values["id_number"].birth_date.isoformat() for p in new_plans for m in p.members],
     }, schema=pa.schema([("village", pa.string()), ("name", pa.string()), ("born", pa.string())]))
-    if fast:
-        members = fast.members
-        keys = pa.concat_tables([keys, pa.table({
-            "village": pc.take(fast.households["village"], members["placed"]), "name": members["name"],
-            "born": members["birth_date"]}, schema=keys.schema)])
+    keys = pa.concat_tables([keys, *(k.cast(keys.schema) for k in fast_keys)])
     groups = keys.group_by(["village", "name", "born"], use_threads=False).aggregate([("name", "count")])
     return set(pc.filter(groups["village"], pc.greater(groups["name_count"], 1)).to_pylist())
 
@@ -222,6 +235,12 @@ def _sqlite_import_settings(cursor) -> tuple[int, int] | None:
     cursor.execute(f"PRAGMA cache_size = {-SQLITE_IMPORT_CACHE_KIB}")
     cursor.execute("PRAGMA threads = 2")
     return before, threads
+
+
+def _restore_sqlite_settings(cursor, settings: tuple[int, int] | None) -> None:
+    if settings is not None:
+        cursor.execute(f"PRAGMA cache_size = {int(settings[0])}")
+        cursor.execute(f"PRAGMA threads = {int(settings[1])}")
 
 
 def _new_member_values(values: dict, registered_year: int) -> dict:
@@ -348,8 +367,7 @@ class _Writes:
         raw.register("new_income", Income, ("id", "household_id", "year", *Income.AMOUNT_FIELDS))
         self.actor_id = actor.pk
         self.reason = reason
-        now = timezone.now()
-        self.at = now if connection.vendor == "postgresql" else now.replace(tzinfo=None).isoformat(" ")
+        self.at = _now()
         self.audit: list[tuple] = []
         self.created = self.members_created = self.members_updated = self.audit_rows = 0
 

@@ -151,7 +151,7 @@ def _csv_arrow(utf8: bytes) -> tuple[list[str], pa.Table, pa.Array] | None:
     try:
         arrow = pa_csv.read_csv(
             pa.BufferReader(utf8),
-            read_options=pa_csv.ReadOptions(column_names=names, block_size=1 << 24),
+            read_options=pa_csv.ReadOptions(column_names=names, block_size=1 << 22),
             # A quoted cell may hold a line break only if the file has quotes at all; reading with
             # that allowance costs a third more time.
             parse_options=pa_csv.ParseOptions(newlines_in_values=b'"' in utf8, ignore_empty_lines=False),
