@@ -87,6 +87,7 @@ def awkward(path, out):
     wages = body[11][column["工资性收入"]]  # the same amount spelt otherwise, on one row of its household
     body[11][column["工资性收入"]] = wages.removesuffix(".00") if wages.endswith(".00") else wages + "0"
     body[14][column["姓名"]] = "李\u3000四"  # an ideographic space inside: kept as is
+    body[16][column["姓名"]] = "马\t五"  # a tab inside: escaped in the JSON and in COPY's text format
     body.insert(20, body.pop())  # a household's rows apart: its chunk of the fast path is not one run
     with out.open("w", encoding="utf-8-sig", newline="") as target:
         csv.writer(target).writerows([header, *body])
@@ -124,7 +125,7 @@ def test_the_fast_path_writes_what_row_by_row_checking_writes(registrar, tmp_pat
     assert snapshot() == fast_registry
     assert audit_snapshot() == fast_audit
     names = {m for h in fast_registry.values() for m in h["members"].values() for m in [m[0]]}
-    assert '王"小\\二' in names and "李\u3000四" in names
+    assert '王"小\\二' in names and "李\u3000四" in names and "马\t五" in names
 
 
 def test_a_number_repeated_across_a_plain_row_and_an_awkward_row_is_caught(registrar, tmp_path, cast):
