@@ -56,6 +56,30 @@ def test_id_numbers_pass_the_array_check_exactly_when_check_id_number_passes_the
         assert good == expected, number
 
 
+@pytest.mark.parametrize(("texts", "over_the_array"), [
+    (["0.00", "1234.50", "9999999.99", "", "12.00"], True),  # all plain
+    (["0.00", "0123.45", "12.5", "1,234.00", " 7.00", "10000000.00", "-1.00", "abc", "", "3.10"], False),
+])
+def test_amounts_pass_the_array_check_exactly_as_the_cell_parser_passes_them(reference_data, texts,
+                                                                             over_the_array):
+    from jingzhun.registry.intake.cells import CellError, Parsers
+    from jingzhun.registry.intake.columns import COLUMNS
+
+    column = next(c for c in COLUMNS if c.key == "wages")
+    parse = Parsers({}, today=TODAY).parser_for(column)
+    found = fast._parse(pa.array(texts), column, Parsers({}, today=TODAY), None)
+    assert isinstance(found.values, fast._LazyTexts) == over_the_array
+
+    values = found.take(fast._text).to_pylist()
+    for text, good, value in zip(texts, found.good_rows().to_pylist(), values, strict=True):
+        try:
+            expected, warning = parse(text.strip()) if text.strip() else (None, None)
+            assert good == (not warning), text
+            assert value == (None if expected is None else str(expected)), text
+        except CellError:
+            assert not good, text
+
+
 @pytest.fixture
 def registrar(reference_data):
     user = get_user_model().objects.create_user("registrar")
