@@ -256,10 +256,7 @@ def _text_column(encoded: pa.DictionaryArray, column: Column) -> _Column:
     if pc.any(padded).as_py():
         stripped = [text.strip() for text in pc.filter(texts, padded).to_pylist()]
         texts = pc.replace_with_mask(texts, padded, pa.array(stripped, STRING))
-    empty = pc.equal(texts, "")
-    texts = pc.if_else(empty, pa.scalar(None, STRING), texts)
-    good = pc.invert(empty).to_pylist() if column.required else [True] * len(texts)
-    return _Column(encoded.indices, good, _LazyTexts(texts), texts)
+    return _as_written(encoded.indices, texts, column)
 
 
 def _money_column(encoded: pa.DictionaryArray, column: Column) -> _Column | None:
@@ -272,12 +269,18 @@ def _money_column(encoded: pa.DictionaryArray, column: Column) -> _Column | None
     texts = encoded.dictionary
     # No leading zero ("0123.45" is stored as 123.45, not as written); len(limit) - 1 digits stay below it.
     plain = pc.match_substring_regex(texts, f"^(0|[1-9][0-9]{{0,{len(limit) - 2}}})\\.[0-9]{{2}}$")
-    empty = pc.equal(texts, "")
-    if not pc.all(pc.or_(plain, empty)).as_py():
+    if not pc.all(pc.or_(plain, pc.equal(texts, ""))).as_py():
         return None
+    return _as_written(encoded.indices, texts, column, Decimal)
+
+
+def _as_written(indices: pa.Array, texts: pa.Array, column: Column, convert=None) -> _Column:
+    """A column whose distinct texts, already stripped, are their own clean values (`convert` gives the
+    value where one is asked for): an empty text is no value, and a required column must have one."""
+    empty = pc.equal(texts, "")
     good = pc.invert(empty).to_pylist() if column.required else [True] * len(texts)
     texts = pc.if_else(empty, pa.scalar(None, STRING), texts)
-    return _Column(encoded.indices, good, _LazyTexts(texts, Decimal), texts)
+    return _Column(indices, good, _LazyTexts(texts, convert), texts)
 
 
 class _LazyTexts:

@@ -34,7 +34,7 @@ ESCAPES = [("\\", "\\\\"), ("\t", "\\t"), ("\n", "\\n"), ("\r", "\\r")]  # the b
 class Written:
     """What the fast path wrote."""
 
-    rows: pa.Array  # per row of the file: whether it went this way
+    rows: pa.Array | None = None  # per row of the file: whether it went this way (set once all are written)
     households: int = 0
     members: int = 0
     villages: set[str] = field(default_factory=set)
@@ -46,7 +46,7 @@ def write_run(run: FastRun, cursor, *, actor_id: int, at, reason: str, locked: b
     """Check the run's chunks in a helper thread while this one writes the chunk before (the checking is
     Python's and Arrow's work, the writing mostly the database's: a million-row file spends half the
     time it took one after the other). `namesakes`: keep each member's village, name and birth date."""
-    written = Written(pa.array([], pa.bool_()))
+    written = Written()
     with ahead_in_thread(run.chunks(), name="import-checker") as chunks:
         for fast in chunks:
             if progress:
@@ -186,9 +186,9 @@ def _statements():
 
 def _write_all(cursor, tables) -> None:
     """Write each table's columns in batches. A helper thread turns the columns into what the driver
-    takes (CSV text for COPY, Python values for INSERT) and computes the next table's columns,
-    while this thread writes: the database's own work (SQLite's, PostgreSQL's over the socket) runs
-    without Python's lock, so both cores are busy."""
+    takes (COPY's text for PostgreSQL, Python values for SQLite's INSERT) and computes the next table's
+    columns, while this thread writes: the database's own work (SQLite's, PostgreSQL's over the socket)
+    runs without Python's lock, so both cores are busy."""
     postgresql = connection.vendor == "postgresql"
 
     def batches():

@@ -92,7 +92,7 @@ def import_table(table: Table, *, actor, name: str, partial: bool = False,
         # The fast path's households first, then the others, row by row, with the indexes back; if
         # those have errors (and not partial), nothing stays.
         bulk = _bulk_load(run.candidate_count())
-        quiet = bulk and connection.vendor == "sqlite" and not connection.in_atomic_block  # see load()
+        quiet = _foreign_keys_checked_after(bulk)
         with connection.constraint_checks_disabled() if quiet else nullcontext(), transaction.atomic():
             cursor = transaction.get_connection().cursor()
             sqlite_settings = _sqlite_import_settings(cursor)
@@ -101,9 +101,7 @@ def import_table(table: Table, *, actor, name: str, partial: bool = False,
             first_load = bool(indexes) and not _current_members(cursor)
             written = write_run(run, raw.cursor, actor_id=actor.pk, at=_now(), reason=reason,
                                 locked=bool(indexes), namesakes=first_load, progress=progress)
-            raw.create_indexes(indexes)
-            if quiet:
-                connection.check_constraints(table_names=raw.table_names())
+            _rebuild(raw, indexes, quiet)
             _restore_sqlite_settings(cursor, sqlite_settings)
             cursor.close()
             rest = table.subset(pc.invert(written.rows))
@@ -124,10 +122,7 @@ def load(checked: Checked, *, actor, partial: bool = False, reason: str = "impor
     fast = checked.fast
     new_members = sum(len(p.members) for p in checked.valid_households() if not p.existing)
     bulk = _bulk_load(new_members)
-    # SQLite checks each new row's foreign keys as it goes in, which costs more than the insert; a bulk
-    # load checks them once over the tables at the end instead (only outside a caller's transaction can
-    # SQLite turn the checks off; inside one this does nothing and the rows are checked as usual).
-    quiet = bulk and connection.vendor == "sqlite" and not connection.in_atomic_block
+    quiet = _foreign_keys_checked_after(bulk)
     with connection.constraint_checks_disabled() if quiet else nullcontext(), transaction.atomic():
         updating = [p for p in checked.valid_households() if p.existing]
         state = _State(updating)
@@ -164,9 +159,7 @@ def load(checked: Checked, *, actor, partial: bool = False, reason: str = "impor
             if len(writer.audit) > 100_000:
                 writer.flush()
         writer.flush()
-        raw.create_indexes(indexes)
-        if quiet:
-            connection.check_constraints(table_names=raw.table_names())
+        _rebuild(raw, indexes, quiet)
         if first_load:  # every current member is the file's: only villages where two of them meet
             villages = _villages_with_namesakes(new_plans, fast.namesakes if fast else [])
         else:
@@ -199,6 +192,21 @@ def _bulk_load(incoming: int) -> bool:
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT count(*) FROM {connection.ops.quote_name(Member._meta.db_table)}")
         return incoming >= cursor.fetchone()[0]
+
+
+def _foreign_keys_checked_after(bulk: bool) -> bool:
+    """Whether a load turns SQLite's foreign-key checks off and checks the tables once at the end
+    (_rebuild): SQLite checks each new row's keys as it goes in, which costs a bulk load more than the
+    insert. Only outside a caller's transaction can SQLite turn the checks off; inside one that does
+    nothing and the rows are checked as usual."""
+    return bulk and connection.vendor == "sqlite" and not connection.in_atomic_block
+
+
+def _rebuild(raw: Writer, indexes: list[str], quiet: bool) -> None:
+    """The dropped indexes and constraints built again, and with `quiet` the foreign keys checked."""
+    raw.create_indexes(indexes)
+    if quiet:
+        connection.check_constraints(table_names=raw.table_names())
 
 
 def _current_members(cursor) -> bool:
