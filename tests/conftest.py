@@ -11,6 +11,7 @@ from stdnum.cn import ric
 
 from jingzhun.areas.loader import load_ningxia
 from jingzhun.areas.models import Area, Post, Role
+from jingzhun.policy.standards import ensure_standards
 from jingzhun.registry.causes import ensure_causes
 
 # Two villages in one township of Xiji county, a third in another county (Yanchi).
@@ -37,10 +38,12 @@ def make_id_number(area6: str | None = None, born: datetime.date = datetime.date
 
 
 def ensure_reference_data() -> None:
-    """Areas and causes; transactional tests flush every table, so later tests reload them."""
+    """Areas, causes and policy standards; transactional tests flush every table, so later tests reload
+    them."""
     if not Area.objects.filter(code=VILLAGE_C).exists():
         load_ningxia()
     ensure_causes()
+    ensure_standards()
 
 
 @pytest.fixture(scope="session")

@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "jingzhun.areas",
     "jingzhun.registry",
+    "jingzhun.policy",
+    "jingzhun.identification",
     "jingzhun.web",
     "jingzhun.demo",
 ]

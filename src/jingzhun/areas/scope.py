@@ -17,11 +17,12 @@ class Capabilities:
     sees_id_numbers: bool
     exports: bool
     own_households_only: bool = False
+    edits_policy: bool = False  # poverty lines, thresholds and criteria
 
 
 # Province and prefecture officers oversee, they do not register; helpers and auditors only read.
 CAPABILITIES: dict[str, Capabilities] = {
-    Role.PROVINCE_OFFICER: Capabilities(Level.PROVINCE, False, False, True),
+    Role.PROVINCE_OFFICER: Capabilities(Level.PROVINCE, False, False, True, edits_policy=True),
     Role.PREFECTURE_OFFICER: Capabilities(Level.PREFECTURE, False, False, True),
     Role.COUNTY_OFFICER: Capabilities(Level.COUNTY, True, True, True),
     Role.TOWNSHIP_OFFICER: Capabilities(Level.TOWNSHIP, True, True, True),
@@ -57,6 +58,10 @@ class Scope:
     @property
     def exports(self) -> bool:
         return bool(self.capabilities and self.capabilities.exports)
+
+    @property
+    def edits_policy(self) -> bool:
+        return bool(self.capabilities and self.capabilities.edits_policy)
 
     @property
     def own_households_only(self) -> bool:

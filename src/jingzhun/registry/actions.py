@@ -18,13 +18,14 @@ HOUSEHOLD_FIELDS = ("address", "phone", "household_type", "registered_year")
 MEMBER_FIELDS = ("name", "id_number", "relation", "ethnicity", "education", "in_school", "health",
                  "disability_grade", "labour", "months_away", "joined_on")
 
-# Registry status changes allowed here; identification and exit procedures drive them later.
+# Registry status changes allowed here; the identification app's procedures drive them.
 TRANSITIONS = {
-    HouseholdStatus.APPLICANT: {HouseholdStatus.POOR, HouseholdStatus.CLOSED},
+    HouseholdStatus.APPLICANT: {HouseholdStatus.POOR, HouseholdStatus.NON_POOR, HouseholdStatus.CLOSED},
     HouseholdStatus.POOR: {HouseholdStatus.EXITED, HouseholdStatus.CLOSED},
     HouseholdStatus.EXITED: {HouseholdStatus.RETURNED, HouseholdStatus.CLOSED},
     HouseholdStatus.RETURNED: {HouseholdStatus.EXITED, HouseholdStatus.CLOSED},
     HouseholdStatus.CLOSED: set(),
+    HouseholdStatus.NON_POOR: {HouseholdStatus.APPLICANT, HouseholdStatus.CLOSED},
 }
 
 

@@ -14,6 +14,8 @@ class HouseholdStatus(models.TextChoices):
     EXITED = "exited", _("exited poverty")
     RETURNED = "returned", _("returned to poverty")
     CLOSED = "closed", _("closed")
+    # Never registered poor, recorded to be monitored (a marginal household at risk).
+    NON_POOR = "non_poor", _("not registered poor")
 
 
 class Relation(models.TextChoices):

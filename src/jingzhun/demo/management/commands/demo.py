@@ -12,6 +12,7 @@ from jingzhun.areas.loader import load_ningxia
 from jingzhun.areas.models import Role
 from jingzhun.demo.generate import generate_region
 from jingzhun.demo.users import PASSWORD, create_demo_users
+from jingzhun.policy.standards import ensure_standards
 from jingzhun.registry.causes import ensure_causes
 
 MIN_HOUSEHOLDS = 50
@@ -62,6 +63,7 @@ class Command(BaseCommand):
         call_command("migrate", verbosity=0, interactive=False)
         call_command("flush", verbosity=0, interactive=False)
         ensure_causes()  # flush empties the migration's data too
+        ensure_standards()
         return f"{connection.vendor} database {db['NAME']}"
 
     def sign_in_table(self, demo) -> None:
