@@ -8,8 +8,10 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from jingzhun.areas.models import Area
+from jingzhun.identification.machine import STATE_LABELS
 from jingzhun.registry.models import Household
 
+STATES = list(STATE_LABELS.items())
 MONEY = {"max_digits": 12, "decimal_places": 2}
 USER = settings.AUTH_USER_MODEL
 
@@ -30,7 +32,7 @@ class Case(models.Model):
                                   verbose_name=_("household"))
     # The income year evaluated against that year's standards.
     year = models.PositiveSmallIntegerField(_("year evaluated"))
-    state = models.CharField(_("state"), max_length=20)
+    state = models.CharField(_("state"), max_length=20, choices=STATES)
     channel = models.CharField(_("how it started"), max_length=12, choices=Channel.choices,
                                default=Channel.HOUSEHOLD)
     opened_by = models.ForeignKey(USER, models.PROTECT, null=True, related_name="+",
@@ -76,7 +78,7 @@ class AreaCase(models.Model):
     kind = models.CharField(_("procedure"), max_length=16, choices=Kind.choices)
     area = models.ForeignKey(Area, models.PROTECT, related_name="exit_cases", verbose_name=_("area"))
     year = models.PositiveSmallIntegerField(_("year evaluated"))
-    state = models.CharField(_("state"), max_length=20)
+    state = models.CharField(_("state"), max_length=20, choices=STATES)
     opened_by = models.ForeignKey(USER, models.PROTECT, null=True, related_name="+",
                                   verbose_name=_("opened by"))
     opened_at = models.DateTimeField(_("opened"))
