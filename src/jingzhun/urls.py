@@ -5,4 +5,6 @@ urlpatterns = [
     path("", include("jingzhun.web.urls")),
     path("areas/", include("jingzhun.areas.urls")),
     path("", include("jingzhun.registry.urls")),
+    path("policy/", include("jingzhun.policy.urls")),
+    path("", include("jingzhun.identification.urls")),
 ]

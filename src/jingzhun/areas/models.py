@@ -103,3 +103,23 @@ class Post(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} {self.role} {self.area_id}"
+
+
+class Population(models.Model):
+    """The rural registered population of a village at the end of a year: the denominator of poverty
+    incidence. Kept per village; townships and counties are sums of their villages."""
+
+    area = models.ForeignKey(Area, models.PROTECT, related_name="populations", verbose_name=_("area"))
+    year = models.PositiveSmallIntegerField(_("year"))
+    persons = models.PositiveIntegerField(_("rural residents"))
+    households = models.PositiveIntegerField(_("rural households"), null=True, blank=True)
+    source = models.CharField(_("source"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["area_id", "year"]
+        verbose_name = _("rural population")
+        verbose_name_plural = _("rural population")
+        constraints = [models.UniqueConstraint(fields=["area", "year"], name="population_one_per_year")]
+
+    def __str__(self) -> str:
+        return f"{self.area_id} {self.year}: {self.persons}"
