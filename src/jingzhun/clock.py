@@ -12,3 +12,7 @@ def today() -> datetime.date:
 
 def now() -> datetime.datetime:
     return timezone.now()
+
+
+def localdate(moment: datetime.datetime) -> datetime.date:
+    return timezone.localdate(moment)

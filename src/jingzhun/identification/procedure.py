@@ -43,6 +43,8 @@ def checked_step(case: Case | AreaCase, name: str, actor) -> machine.Step:
 
 
 def open_notice(case: Case | AreaCase) -> Notice | None:
+    if case.pk is None:  # a case being opened has no notice yet
+        return None
     return case.notices.filter(closed_on__isnull=True).order_by("-starts_on", "-id").first()
 
 

@@ -1,0 +1,1 @@
+from tests.identification.cases import applicant, calendar, exiting  # noqa: F401  (fixtures)
