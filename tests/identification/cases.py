@@ -69,6 +69,8 @@ def drive(case, target: str, cast, calendar):
     identification = case.kind == "identification"
     path = (["appraised", "first_notice", "township_reviewed", "second_notice", "registered"]
             if identification else ["verified", "appraised", "notice", "exited"])
+    if case.state in path:
+        path = path[path.index(case.state) + 1:]
     for state in path:
         if case.state == target:
             return case
