@@ -4,7 +4,7 @@ the identification and exit criteria of a year. No database: rows and facts come
 import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils.translation import gettext_lazy as _
 
@@ -111,8 +111,9 @@ class Standards:
 def overlapping(rows: Iterable[Row], candidate: Row) -> list[Row]:
     """Rows in force that would hold for the same key, jurisdiction and some year as the candidate."""
     end = candidate.year_to if candidate.year_to is not None else 10**4
-    return [row for row in rows if row.in_force and row.pk != candidate.pk and row.key == candidate.key
-            and row.jurisdiction == candidate.jurisdiction
+    # A row without a pk (published data, a row not yet saved) is never the candidate itself.
+    return [row for row in rows if row.in_force and (row.pk is None or row.pk != candidate.pk)
+            and row.key == candidate.key and row.jurisdiction == candidate.jurisdiction
             and row.year_from <= end and candidate.year_from <= (row.year_to or 10**4)]
 
 
@@ -132,7 +133,9 @@ class HouseholdFacts:
     def per_person(self) -> Decimal | None:
         if self.net_income is None or self.persons <= 0:
             return None
-        return (Decimal(self.net_income) / self.persons).quantize(Decimal("0.01"))
+        # Rounded as the registry rounds it (registry.rules.net_income_per_person), so the figure the
+        # decision states is the one the household's page shows.
+        return (Decimal(self.net_income) / self.persons).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
 @dataclass(frozen=True)
