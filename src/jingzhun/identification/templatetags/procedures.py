@@ -1,0 +1,21 @@
+from django import template
+
+from jingzhun.identification import machine
+
+register = template.Library()
+
+
+@register.filter
+def get_item(mapping: dict, key):
+    return mapping.get(key)
+
+
+@register.filter
+def state_label(state: str) -> str:
+    return machine.state_label(state)
+
+
+@register.filter
+def step_label(name: str, kind: str) -> str:
+    step = machine.PROCEDURES.get(kind, {}).get(name)
+    return str(step.label) if step else name
