@@ -144,7 +144,9 @@ def test_province_officer_edits_the_2019_line_and_the_history_shows_it(client, c
     standard = line()
     signed_in(client, cast["province"], "en")
     form = client.get(reverse("policy:edit", args=[standard.pk])).content.decode()
-    assert 'name="key"' not in form and 'name="reason"' in form
+    assert 'name="key"' not in form and 'name="reason"' in form and 'value="3747"' in form
+    unchanged = client.post(reverse("policy:edit", args=[standard.pk]), edit_post(standard))
+    assert unchanged.status_code == 200 and "Nothing was changed." in unchanged.content.decode()
     response = client.post(reverse("policy:edit", args=[standard.pk]),
                            edit_post(standard, value="3750", note="checked", reason="yearbook 2020"))
     assert response["Location"] == reverse("policy:standard", args=[standard.pk])
@@ -152,7 +154,8 @@ def test_province_officer_edits_the_2019_line_and_the_history_shows_it(client, c
     assert (standard.value, standard.note) == (Decimal("3750"), "checked")
     assert set(standard.changes.values_list("field", flat=True)) == {"value", "note"}
     body = client.get(response["Location"]).content.decode()
-    assert "<del>3747</del> → 3750" in body and "yearbook 2020" in body
+    assert "<del>3747</del> → 3750" in body
+    assert body.count("yearbook 2020") == 1  # one edit, one entry of the history, both fields in it
 
 
 def test_an_edit_that_would_overlap_is_shown_at_the_years(client, cast):

@@ -80,17 +80,24 @@ class Entry:
 
 
 def history(standard: Standard) -> list[Entry]:
-    entries = []
+    """Newest first; the fields one edit changed (same time, person and reason) make one entry."""
+    entries: list[Entry] = []
     for change in standard.changes.select_related("actor"):
         if change.field == "":
             values = json.loads(change.new or "{}")
             changes = [Change(field_label(name), "", _shown(name, values[name], values.get("key", "")))
                        for name in FIELDS if values.get(name) not in (None, "")]
             entries.append(Entry(change, True, changes))
+            continue
+        label = field_label(change.field) if change.field in FIELDS else change.field
+        shown = Change(label, _shown(change.field, change.old, standard.key),
+                       _shown(change.field, change.new, standard.key))
+        last = entries[-1] if entries else None
+        if last and not last.created and (last.change.at, last.change.actor_id, last.change.reason) == (
+                change.at, change.actor_id, change.reason):
+            last.changes.insert(0, shown)  # rows come newest id first; fields read in the form's order
         else:
-            label = field_label(change.field) if change.field in FIELDS else change.field
-            entries.append(Entry(change, False, [Change(label, _shown(change.field, change.old, standard.key),
-                                                        _shown(change.field, change.new, standard.key))]))
+            entries.append(Entry(change, False, [shown]))
     return entries
 
 

@@ -26,6 +26,11 @@ class StandardForm(DomainErrorForm, forms.ModelForm):
         }
         widgets = {"source": forms.TextInput(attrs={"size": 60}), "note": forms.TextInput(attrs={"size": 60})}
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:  # 3747, not 3747.0000
+            self.initial["value"] = f"{self.instance.value.normalize():f}"
+
     def values(self) -> dict:
         return {name: self.cleaned_data[name] for name in self._meta.fields}
 
