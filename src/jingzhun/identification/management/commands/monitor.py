@@ -6,6 +6,7 @@ import time
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 from jingzhun.errors import DomainError
 from jingzhun.identification.models import Risk
@@ -36,12 +37,11 @@ class Command(BaseCommand):
                 counts = flag_risks(area, year, actor=actor)
             except DomainError as error:
                 raise CommandError(str(error.message)) from None
-            labels = dict(Risk.Group.choices)
-            lines = [f"{translation.gettext('households checked')}: {counts['scanned']:,}"]
-            lines += [f"{labels[group]}: {counts[group]:,}" for group in Risk.Group.values]
-            lines += [f"{translation.gettext('already flagged for the year')}: {counts['existing']:,}",
-                      f"{translation.gettext('exited households below the poverty line')}: "
-                      f"{counts['fallen_back']:,}",
-                      f"{translation.gettext('no income recorded for the year')}: {counts['no_income']:,}",
-                      f"({time.perf_counter() - started:.1f} s)"]
+            labels = {**dict(Risk.Group.choices), "scanned": _("households checked"),
+                      "existing": _("already flagged for the year"),
+                      "fallen_back": _("exited households below the poverty line"),
+                      "no_income": _("no income recorded for the year")}
+            keys = ("scanned", *Risk.Group.values, "existing", "fallen_back", "no_income")
+            lines = [f"{labels[key]}: {counts[key]:,}" for key in keys]
+            lines.append(f"({time.perf_counter() - started:.1f} s)")
         self.stdout.write("\n".join(lines))
