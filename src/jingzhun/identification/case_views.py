@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from jingzhun import clock
 from jingzhun.errors import DomainError
 from jingzhun.policy import queries as policy
-from jingzhun.policy.rules import PolicyMissing
+from jingzhun.policy.rules import PolicyMissing, criteria_from
 from jingzhun.registry import queries as registry_queries
 from jingzhun.registry.choices import HouseholdStatus
 from jingzhun.registry.decorators import registry_reader
@@ -128,7 +128,7 @@ def case_detail(request, pk: int):
         "case": case, "household": case.household, "events": case.events.select_related("actor"),
         "notices": notices, "answering": answering,
         "steps": _step_forms(request, case, bound_step, bound_form),
-        "today": clock.today(), "answer_form": AnswerForm(),
+        "today": clock.today(), "answer_form": AnswerForm(), "kept_criteria": criteria_from(case.evaluation),
     })
 
 

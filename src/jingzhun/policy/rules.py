@@ -140,12 +140,53 @@ class HouseholdFacts:
 
 @dataclass(frozen=True)
 class Criterion:
+    """One criterion checked: the facts of the check, its label and reason put into words when read, so a
+    decision kept in the database reads in the language of whoever opens it."""
+
     code: str  # "income" or a GUARANTEES field
-    label: str
     holds: bool | None  # the household meets this standard (None: not recorded)
-    reason: str
-    value: str = ""
-    threshold: str = ""
+    year: int
+    outcome: str  # below, at_or_above, no_income, no_members; secure, insecure, unrecorded
+    value: str = ""  # income per person, as yuan text
+    threshold: str = ""  # the line, as yuan text
+    carried_from: int | None = None
+
+    @property
+    def label(self) -> str:
+        return str(LABELS.get(self.code, self.code))
+
+    @property
+    def reason(self) -> str:
+        values = {"income": self.value, "line": self.threshold, "year": self.year}
+        text = str(REASONS[self.outcome] % values)
+        if self.code == "income" and self.carried_from:
+            text += " " + str(_("(No line is set for %(year)s; the %(from)s line applies.)") % {
+                "year": self.year, "from": self.carried_from})
+        return text
+
+    def as_dict(self) -> dict:
+        return {"code": self.code, "holds": self.holds, "year": self.year, "outcome": self.outcome,
+                "value": self.value, "threshold": self.threshold, "carried_from": self.carried_from,
+                "label": self.label, "reason": self.reason}
+
+
+LABELS = {"income": _("net income per person"), **dict(GUARANTEES)}
+REASONS = {
+    "below": _("%(income)s yuan a person is below the %(year)s line of %(line)s yuan."),
+    "at_or_above": _("%(income)s yuan a person is at or above the %(year)s line of %(line)s yuan."),
+    "no_income": _("No income recorded for %(year)s."),
+    "no_members": _("No members registered at the end of %(year)s."),
+    "secure": _("Secure in %(year)s."),
+    "insecure": _("Not secure in %(year)s."),
+    "unrecorded": _("Not recorded for %(year)s."),
+}
+
+
+def criteria_from(snapshot: dict) -> list[Criterion]:
+    """The criteria of an evaluation kept as Evaluation.as_dict()."""
+    fields = ("code", "holds", "year", "outcome", "value", "threshold", "carried_from")
+    return [Criterion(**{f: item.get(f) for f in fields}) for item in snapshot.get("criteria", [])
+            if item.get("outcome") in REASONS]
 
 
 @dataclass(frozen=True)
@@ -182,8 +223,7 @@ class Evaluation:
             "year": self.year, "eligible": self.eligible,
             "line": str(self.line.value) if self.line else None,
             "line_carried_from": self.line.carried_from if self.line else None,
-            "criteria": [{"code": c.code, "label": c.label, "holds": c.holds, "reason": c.reason,
-                          "value": c.value, "threshold": c.threshold} for c in self.criteria],
+            "criteria": [c.as_dict() for c in self.criteria],
         }
 
 
@@ -199,36 +239,22 @@ def evaluate(facts: HouseholdFacts, standards: Standards) -> Evaluation:
     criteria = [_income_criterion(facts, line)]
     water = standards.get("exit_requires_water", facts.year, facts.area_code)
     required = [g for g in GUARANTEES if g[0] != "water_secure" or (water and water.value >= 1)]
-    for name, label in required:
+    for name, _label in required:
         secure = None if facts.conditions is None else facts.conditions.get(name)
-        if secure is None:
-            reason = _("Not recorded for %(year)s.") % {"year": facts.year}
-        elif secure:
-            reason = _("Secure in %(year)s.") % {"year": facts.year}
-        else:
-            reason = _("Not secure in %(year)s.") % {"year": facts.year}
-        criteria.append(Criterion(name, str(label), secure, str(reason)))
+        outcome = "unrecorded" if secure is None else ("secure" if secure else "insecure")
+        criteria.append(Criterion(name, secure, facts.year, outcome))
     return Evaluation(facts.year, criteria, line)
 
 
 def _income_criterion(facts: HouseholdFacts, line: Resolved) -> Criterion:
-    label = str(_("net income per person"))
-    threshold = _yuan(line.value)
-    carried = ""
-    if line.carried_from:
-        carried = " " + str(_("(No line is set for %(year)s; the %(from)s line applies.)") % {
-            "year": facts.year, "from": line.carried_from})
+    threshold, year, carried = _yuan(line.value), facts.year, line.carried_from
     per_person = facts.per_person
     if per_person is None:
-        why = (_("No income recorded for %(year)s.") if facts.net_income is None
-               else _("No members registered at the end of %(year)s."))
-        return Criterion("income", label, None, str(why % {"year": facts.year}) + carried, "", threshold)
-    values = {"income": _yuan(per_person), "line": threshold, "year": facts.year}
-    if per_person < line.value:
-        reason = _("%(income)s yuan a person is below the %(year)s line of %(line)s yuan.") % values
-        return Criterion("income", label, False, str(reason) + carried, _yuan(per_person), threshold)
-    reason = _("%(income)s yuan a person is at or above the %(year)s line of %(line)s yuan.") % values
-    return Criterion("income", label, True, str(reason) + carried, _yuan(per_person), threshold)
+        outcome = "no_income" if facts.net_income is None else "no_members"
+        return Criterion("income", None, year, outcome, "", threshold, carried)
+    below = per_person < line.value
+    return Criterion("income", not below, year, "below" if below else "at_or_above", _yuan(per_person),
+                     threshold, carried)
 
 
 def notice_ends(starts: datetime.date, days: int) -> datetime.date:
