@@ -206,3 +206,15 @@ def test_the_flag_button(client, cast, make_household):
     assert response.redirect_chain[-1][0] == f"{LIST}?area={VILLAGE_A}&year=2021"
     assert Risk.objects.get(household=household).group == "unstable"
     assert [str(m) for m in response.context["messages"]]
+
+
+def test_the_household_trail_names_monitoring_records(client, cast, risks):
+    risk = risks["mine"]
+    monitoring.add_assistance(risk, actor=cast["cadre_a"], given_on=datetime.date(2022, 1, 5),
+                              measure="技能培训")
+    monitoring.close_risk(risk, actor=cast["cadre_a"], reason="务工稳定")
+    client = client_for(client, cast, "cadre_a")
+    client.cookies["django_language"] = "en"
+    text = client.get(reverse("registry:household", args=[risk.household_id])).content.decode()
+    assert "技能培训" in text and "务工稳定" in text
+    assert "monitored risk" in text and "given on" in text
