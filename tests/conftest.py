@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.utils import translation
 from stdnum.cn import ric
 
 from jingzhun.areas.loader import load_ningxia
@@ -55,6 +56,14 @@ def django_db_setup(django_db_setup, django_db_blocker):
 @pytest.fixture
 def reference_data(db):
     ensure_reference_data()
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    # Management commands deactivate translations and restore only a language that was active, and
+    # LocaleMiddleware leaves the thread's language set: each test starts from the default.
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)

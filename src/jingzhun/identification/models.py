@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from jingzhun.areas.models import Area
 from jingzhun.identification.machine import STATE_LABELS
@@ -283,7 +284,7 @@ class Risk(models.Model):
     class State(models.TextChoices):
         OPEN = "open", _("at risk")
         ELIMINATED = "eliminated", _("risk eliminated")
-        CLOSED = "closed", _("closed")
+        CLOSED = "closed", pgettext_lazy("risk", "closed")
 
     household = models.ForeignKey(Household, models.PROTECT, related_name="risks")
     year = models.PositiveSmallIntegerField(_("year"))

@@ -29,10 +29,6 @@ from .models import Assistance, Hardship, Risk
 from .monitoring_queries import YearFigures, elimination_facts, year_figures
 from .procedure import actor_scope
 
-# The audit trail labels these records' fields from their models (the registry cannot import this app).
-for _entity, _model in (("risk", Risk), ("hardship", Hardship), ("assistance", Assistance)):
-    audit.ENTITY_MODELS.setdefault(_entity, _model)
-
 BATCH = 2000
 ZERO = Decimal("0.00")
 MAX_TEXT = 300  # measures and notes
