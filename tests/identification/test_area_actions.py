@@ -7,7 +7,10 @@ from jingzhun.errors import DomainError, InvalidTransition, NotAllowed, OutOfSco
 from jingzhun.identification import area_actions, procedure
 from jingzhun.identification.models import AreaCase, CaseEvent, Notice, Objection
 from tests.conftest import VILLAGE_A, VILLAGE_B, VILLAGE_C, XIJI, YANCHI
-from tests.identification.area_cases import calendar_2017, population, two_villages  # noqa: F401
+from tests.identification import area_cases
+from tests.identification.area_cases import population
+
+calendar_2017, two_villages = area_cases.calendar_2017, area_cases.two_villages  # fixtures
 
 pytestmark = pytest.mark.django_db
 YES = {"roads": True, "water": True, "electricity": True, "clinic": True, "school": True,
@@ -79,7 +82,8 @@ def test_village_exit_from_proposal_to_approval(cast, two_villages, calendar_201
 def test_an_upheld_objection_leaves_only_rejection(cast, two_villages, calendar_2017):
     case = area_actions.take_village_step(_propose(cast), "post_notice", actor=cast["township"])
     objection = procedure.file_objection(case.notices.get(), text="收入数据不实，请复核")
-    procedure.answer_objection(objection, actor=cast["township"], answer="属实", outcome=Objection.Outcome.UPHELD)
+    procedure.answer_objection(objection, actor=cast["township"], answer="属实",
+                               outcome=Objection.Outcome.UPHELD)
     calendar_2017.advance(7)
     with pytest.raises(InvalidTransition):
         area_actions.take_village_step(case, "approve", actor=cast["county"])

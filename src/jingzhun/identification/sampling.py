@@ -12,10 +12,18 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from fractions import Fraction
 
+from django.utils.translation import gettext_lazy as _
+
 POOR_VILLAGE, OTHER_VILLAGE = "poor_village", "other_village"
 VILLAGE_STRATA = (POOR_VILLAGE, OTHER_VILLAGE)
 EXITED, POOR = "exited", "poor"
 HOUSEHOLD_STRATA = (EXITED, POOR)
+STRATUM_LABELS = {POOR_VILLAGE: _("poor village"), OTHER_VILLAGE: _("other village"),
+                  EXITED: _("exited household"), POOR: _("poor or returned household")}
+
+
+def stratum_label(stratum: str) -> str:
+    return str(STRATUM_LABELS.get(stratum, stratum))
 
 
 def allocate(sizes: Mapping[str, int], total: int) -> dict[str, int]:
