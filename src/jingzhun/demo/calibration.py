@@ -150,3 +150,63 @@ OTHER_CAUSE_COUNT = {0: 0.3, 1: 0.45, 2: 0.25}
 INSECURE_2014 = {"food": 0.03, "clothing": 0.03, "education": 0.05, "medical": 0.1}
 DANGEROUS_HOUSE = {"C": 0.12, "D": 0.08}
 WATER_INSECURE = {"arid": 0.45, "other": 0.25}
+
+# ---- The years 2014-2021 (demo.years): rural population, procedure dates, 2020-2021 ---------------------
+
+YEARS_ALL = range(2014, 2022)
+LINE_2020 = 4000  # rules.md: about 4,000 in 2020 (SCIO briefing); carried forward to 2021
+MONITORING_THRESHOLD_2021 = 6000  # rules.md: 2021 national threshold (verified)
+WEST_EXIT_INCIDENCE = 0.03  # rules.md: villages and counties exit below 3% in the western region
+
+# Rural population (the incidence denominator). Published: Ningxia's incidence 3% at end 2018 and 0.47%
+# at end 2019 (rules.md); 22.9% in 2012 predates the register and is not targeted. The region's
+# population is solved so that end-2019 incidence is 0.47%; end 2018 then comes out near 3% from the
+# households' fates. Each poor county's end-2014 incidence below is assumed, not published; the other
+# counties take the rest of the region's population (so their incidence is low, as in the north).
+REGION_INCIDENCE_2019 = 0.0047
+INCIDENCE_2014 = {XIJI: 0.20, HAIYUAN: 0.20, TONGXIN: 0.18, YUANZHOU: 0.15, HONGSIBAO: 0.18,
+                  LONGDE: 0.17, JINGYUAN: 0.17, PENGYANG: 0.15, YANCHI: 0.15}
+# Within a county, poor villages have fewer residents per registered person (higher incidence): the
+# multiplier is drawn from these ranges (assumed). A poor village also holds at least enough residents
+# for its incidence to be under the 3% exit line in its exit year (its exit report must hold).
+POOR_VILLAGE_RESIDENTS = (0.55, 1.0)
+OTHER_VILLAGE_RESIDENTS = (1.0, 2.2)
+EXIT_INCIDENCE_MARGIN = 0.028
+# Rural depopulation of about half a percent a year, with noise (assumed); persons per rural household
+# 3.3 (assumed: above the 2020 census mean of 2.65 for the whole region, ningxia_areas.csv).
+POPULATION_DRIFT = -0.005
+RURAL_HOUSEHOLD_SIZE = 3.3
+
+# County exits (ningxia_areas.csv exit dates): the year evaluated and the dates of the county exit
+# procedure (apply, prefecture review, third-party assessment, notice, approval). Approval dates
+# published: Yanchi 2018-09-29; Hongsibao, Tongxin, Yuanzhou, Haiyuan 2020-03-04 (on 2019 results);
+# Xiji 2020-11-16. Longde, Jingyuan and Pengyang: 2019, date not verified (assumed December). The
+# earlier steps' dates are assumed.
+COUNTY_EXITS = {
+    YANCHI: (2018, ("2018-07-02", "2018-07-20", "2018-09-10", "2018-09-14", "2018-09-29")),
+    **{c: (2019, ("2019-10-25", "2019-11-05", "2019-12-05", "2019-12-09", "2019-12-20"))
+       for c in EARLY_EXIT},
+    **{c: (2019, ("2019-12-10", "2019-12-25", "2020-02-10", "2020-02-14", "2020-03-04"))
+       for c in LATE_EXIT},
+    XIJI: (2020, ("2020-09-01", "2020-09-15", "2020-10-30", "2020-11-05", "2020-11-16")),
+}
+# Household and village exits of a county's evaluated year come before its application (this many days),
+# so that the figures it applies with are final (assumed).
+EXITS_BEFORE_APPLICATION = 75
+VILLAGE_EXITS_BEFORE_APPLICATION = (30, 45)
+
+# 2020-2021 (assumed, not published): exited households' income grows; those leaving in 2020 clear the
+# 2020 line; a share sit between the line and the 2021 monitoring threshold; a few fall back below the
+# line in 2021 and return to poverty; a few report a sudden hardship in 2021.
+GROWTH_2020 = (1.03, 1.12)
+GROWTH_2021 = (1.02, 1.10)
+EXIT_2020_INCOME = (1.06, 1.5)  # x the 2020 line
+NEAR_THRESHOLD_SHARE = 0.08
+NEAR_THRESHOLD_INCOME = (4200, 5900)
+RETURNED_2021_SHARE = 0.005
+RETURNED_2021_INCOME = (0.7, 0.96)  # x the line
+HARDSHIP_2021_SHARE = 0.012
+HARDSHIPS = {"illness": 0.5, "disaster": 0.25, "job_loss": 0.25}
+HARDSHIP_EXPENSE = {"illness": (8000, 60000), "disaster": (5000, 40000), "job_loss": (1000, 8000)}
+# Objections to identification notices, all answered and dismissed (assumed share).
+OBJECTION_SHARE = 0.01

@@ -44,6 +44,8 @@ class Summary:
     cadre2_village: str | None = None
     likely_duplicates: int = 0
     seconds: float = 0.0
+    # household id -> its drawn fate (household.Fate), for the years that follow (demo.years)
+    fates: dict = field(default_factory=dict, repr=False)
 
     @property
     def members(self) -> int:
@@ -76,7 +78,8 @@ def region_rows(plan: Plan, start_id: int = 1, vendor: str = "sqlite") -> Iterat
 
 def region_chunks(plan: Plan, vendor: str, size: int = CHUNK) -> Iterator[tuple[int, dict[str, list]]]:
     """(households, rows by table) in batches of `size` households."""
-    batch: dict[str, list[tuple]] = {name: [] for name in TABLES}
+    names = (*TABLES, "fate")
+    batch: dict[str, list[tuple]] = {name: [] for name in names}
     count = 0
     for rows in region_rows(plan, 1, vendor):
         for name, table_rows in rows.items():
@@ -84,7 +87,7 @@ def region_chunks(plan: Plan, vendor: str, size: int = CHUNK) -> Iterator[tuple[
         count += 1
         if count == size:
             yield count, batch
-            batch, count = {name: [] for name in TABLES}, 0
+            batch, count = {name: [] for name in names}, 0
     yield count, batch
 
 
@@ -143,6 +146,7 @@ def generate_region(households: int = 20000, seed: int = 2013, progress: bool = 
         writer = Writer(cursor)
         indexes = writer.drop_indexes()
         for count, batch in drawn_aside(region_chunks(plan, connection.vendor)):
+            summary.fates.update(batch.pop("fate"))
             for name, rows in batch.items():  # TABLES order: households before rows pointing at them
                 writer.write(name, rows)
                 summary.rows[name] += len(rows)

@@ -163,4 +163,6 @@ def build(rng, ids, household_id: int, number: str, village, datetime_text) -> d
         "causes": [(household_id, cause) for cause in others],
         "audit": [(household_id, None, created, "household", household_id, "create", "", "", "",
                    "demo generator")],
+        # Not a table: the years that follow (demo.years) carry the fate into the status history.
+        "fate": [(household_id, fate)],
     }

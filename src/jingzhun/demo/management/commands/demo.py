@@ -9,9 +9,10 @@ from django.db import connection
 from django.utils import translation
 
 from jingzhun.areas.loader import load_ningxia
-from jingzhun.areas.models import Role
+from jingzhun.areas.models import Area, Role
 from jingzhun.demo.generate import generate_region
 from jingzhun.demo.users import PASSWORD, create_demo_users
+from jingzhun.demo.years import run_years
 from jingzhun.policy.standards import ensure_standards
 from jingzhun.registry.causes import ensure_causes
 
@@ -37,6 +38,8 @@ class Command(BaseCommand):
         areas = load_ningxia()
         self.say(f"Loaded {areas:,} Ningxia areas.")
         summary = generate_region(households=households, seed=seed, progress=True)
+        years = run_years(summary.fates, seed=seed, progress=True)
+        self.years_summary(years)
         demo = create_demo_users(summary.cadre_village, summary.cadre2_village, seed=seed)
         elapsed = time.perf_counter() - started
         self.say("")
@@ -80,6 +83,20 @@ class Command(BaseCommand):
             self.say("  ".join(_pad(cell, width) for cell, width in zip(row, widths, strict=True)).rstrip())
             if number == 0:
                 self.say("  ".join("-" * width for width in widths))
+
+    def years_summary(self, years) -> None:
+        rows = years.rows
+        self.say(f"Years 2014-2021 in {years.seconds:.1f} s: {rows['case']:,} household procedures "
+                 f"({rows['event']:,} steps, {rows['notice']:,} notices, {rows['objection']:,} objections), "
+                 f"{years.exited_2020:,} households exited in 2020, {years.returned_2021:,} returned in "
+                 "2021, "
+                 f"{years.village_exits:,} village and {len(years.county_reports)} county exits, "
+                 f"{rows['hardship']:,} hardships in 2021.")
+        line = ", ".join(f"{Area.objects.get(code=county + '000000').name_en} {report['year']} "
+                         f"{report['incidence'] * 100:.2f}%"
+                         for county, report in years.county_reports.items()
+                         if report["incidence"] is not None)
+        self.say(f"County exits (year evaluated, poverty incidence): {line}.")
 
     def say(self, text: str) -> None:
         self.stdout.write(text)
