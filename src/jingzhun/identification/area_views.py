@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -77,9 +78,14 @@ def area_case_list(request):
     })
 
 
+def _local_name(item: dict) -> str:
+    return item["name_en"] if (get_language() or "").startswith("en") else item["name_zh"]
+
+
 def _report_context(report: dict) -> dict:
     criteria = area_rules.criteria_from(report.get("criteria", []))
-    return {"report": report, "criteria": criteria,
+    villages = [{**v, "name": _local_name(v)} for v in report.get("villages", [])]
+    return {"report": report, "criteria": criteria, "villages": villages,
             "remaining_shown": report.get("remaining", {}).get("households", [])[:50]}
 
 
@@ -235,6 +241,7 @@ def sample_detail(request, pk: int):
     household_rows = dict(sample.households.values_list("household_id", "pk"))
     for row in section["villages"]:
         row["label"], row["row"] = sampling.stratum_label(row["stratum"]), village_rows[row["code"]]
+        row["name"] = _local_name(row)
     for row in section["households"]:
         row["label"], row["row"] = sampling.stratum_label(row["stratum"]), household_rows[row["id"]]
     return render(request, "identification/sample_detail.html", {
