@@ -31,7 +31,7 @@ def areas(db):
 @pytest.fixture
 def region(areas):
     summary = generate_region(households=HOUSEHOLDS, seed=7)
-    return summary, run_years(summary.fates, seed=7)
+    return summary, run_years(summary.fates, seed=7, showcase=summary.cadre_village)
 
 
 def trails() -> dict[int, list[AuditEvent]]:
@@ -75,6 +75,7 @@ def test_each_households_status_at_each_year_end_follows_its_fate(region):
             assert status_at(trail, 2021) == expected(fate, 2021)
         assert household.status == status_at(trail, 2021)
     assert returned_2021 == years.returned_2021
+    assert Household.objects.filter(village_id=summary.cadre_village, status="returned").exists()
 
 
 def test_all_poor_exit_by_2020_and_incidence_falls_in_every_county(region):
@@ -218,7 +219,7 @@ def test_same_seed_gives_the_same_history(region):
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
     AreaFlag.objects.filter(kind=AreaFlag.Kind.POOR_VILLAGE).delete()
     summary = generate_region(households=HOUSEHOLDS, seed=7)
-    run_years(summary.fates, seed=7)
+    run_years(summary.fates, seed=7, showcase=summary.cadre_village)
     again = snapshot()
     assert [a[1:] for a in again[0]] == [a[1:] for a in first[0]]
     assert again[2:5] == first[2:5]

@@ -82,8 +82,11 @@ def _day_in(rng, start: datetime.date, end: datetime.date) -> datetime.date:
     return start + datetime.timedelta(days=int(rng.random() * ((end - start).days + 1)))
 
 
+_GAPS = [datetime.timedelta(days=n) for n in range(32)]
+
+
 def _gap(rng, low: int, high: int) -> datetime.timedelta:
-    return datetime.timedelta(days=rng.randint(low, high))
+    return _GAPS[low + int(rng.random() * (high - low + 1))]
 
 
 def registration_days(rng, start: datetime.date) -> list[datetime.date]:
@@ -151,11 +154,16 @@ def story(rng, home: Home) -> Story:
     told = Story(changes, registration, exits, rng.random() < cal.OBJECTION_SHARE)
     draw = rng.random()
     if draw < cal.RETURNED_2021_SHARE:
-        told.returned_2021 = True
-        changes.append((_day_in(rng, D(2021, 4, 1), D(2021, 10, 31)), "exited", "returned", "return"))
+        fall_back(rng, told)
     elif draw < cal.RETURNED_2021_SHARE + cal.NEAR_THRESHOLD_SHARE:
         told.near_threshold = True
     return told
+
+
+def fall_back(rng, told: Story) -> None:
+    """An exited household back below the line in 2021: returned to poverty."""
+    told.returned_2021, told.near_threshold = True, False
+    told.changes.append((_day_in(rng, D(2021, 4, 1), D(2021, 10, 31)), "exited", "returned", "return"))
 
 
 class Rows:
@@ -195,9 +203,10 @@ class Rows:
         return case_id
 
     def _events(self, case_id: int, steps, days, data: dict) -> None:
+        events = self.tables.setdefault("event", [])
+        to_text = self.to_text
         for (step, old, new), day in zip(steps, days, strict=True):
-            self.add("event", (case_id, None, step, old, new, None, self.to_text(day), "",
-                               json.dumps(data.get(step, {}))))
+            events.append((case_id, None, step, old, new, None, to_text(day), "", data.get(step, "{}")))
 
     def _notice(self, case_id: int, home: Home, round_: int, posted, closed) -> int:
         notice_id = self.notice_id
@@ -209,8 +218,8 @@ class Rows:
 
     @staticmethod
     def _votes(rng, day) -> tuple:
-        attendance = rng.randint(25, 60)
-        against, abstentions = rng.randint(0, 3), rng.randint(0, 2)
+        attendance = 25 + int(rng.random() * 36)
+        against, abstentions = int(rng.random() * 4), int(rng.random() * 3)
         return day, attendance, attendance - against - abstentions, against, abstentions
 
     def _identification(self, rng, home: Home, told: Story) -> None:
@@ -231,8 +240,7 @@ class Rows:
     def _exit(self, rng, home: Home, year: int, days) -> None:
         meeting = self._votes(rng, days[2])
         case_id = self._case(home, "exit", year, "exited", "cadre", days, meeting, True)
-        self._events(case_id, EXIT_STEPS, days, {"appraise": _vote_data(meeting),
-                                                 "verify": {"eligible": False}})
+        self._events(case_id, EXIT_STEPS, days, {"appraise": _vote_data(meeting), "verify": NOT_ELIGIBLE})
         self._notice(case_id, home, 1, days[3], days[4])
 
     def _years_2020_2021(self, rng, home: Home, told: Story) -> None:
@@ -266,6 +274,10 @@ class Rows:
                                   self.to_text(occurred + _gap(rng, 1, 10))))
 
 
-def _vote_data(meeting) -> dict:
+NOT_ELIGIBLE = json.dumps({"eligible": False})
+
+
+def _vote_data(meeting) -> str:
     _day, attendance, votes_for, against, abstentions = meeting
-    return {"for": votes_for, "against": against, "abstentions": abstentions, "attendance": attendance}
+    return json.dumps({"for": votes_for, "against": against, "abstentions": abstentions,
+                       "attendance": attendance})

@@ -28,7 +28,8 @@ from jingzhun.registry.models import AuditEvent, Household, Income, LivingCondit
 
 from . import calibration as cal
 from .area_exits import AreaRows
-from .history import POOR, Home, Rows, story
+from .generate import drawn_aside
+from .history import POOR, Home, Rows, fall_back, story
 from .population import population_rows, village_populations
 from .villages import SOURCE as FLAG_SOURCE
 
@@ -54,8 +55,8 @@ TABLES = {
                             "recorded_at")),
     "population": (Population, ("area_id", "year", "persons", "households", "source")),
 }
-# Tables filled here from empty: their indexes are built once at the end (see bulk.Writer).
-FRESH = ("case", "area_case", "notice", "event", "objection")
+# Tables whose indexes are built once at the end rather than kept up to date row by row (see bulk.Writer).
+REINDEXED = ("case", "area_case", "notice", "event", "objection", "audit", "income", "conditions")
 EXPLICIT_IDS = (Case, AreaCase, Notice)
 
 
@@ -76,7 +77,7 @@ class HistoryWriter(Writer):
             self.register(name, model, fields)
 
     def table_names(self) -> list[str]:
-        return [TABLES[name][0]._meta.db_table for name in FRESH]
+        return [TABLES[name][0]._meta.db_table for name in REINDEXED]
 
 
 def reasons() -> dict[str, str]:
@@ -108,13 +109,20 @@ def read_homes(fates: dict) -> list[Home]:
     return homes
 
 
-def run_years(fates: dict, seed: int = 2013, progress: bool = False) -> YearsSummary:
-    """Write 2014-2021 for the households generate_region wrote (`fates`: its Summary.fates)."""
+def run_years(fates: dict, seed: int = 2013, progress: bool = False, showcase: str | None = None
+              ) -> YearsSummary:
+    """Write 2014-2021 for the households generate_region wrote (`fates`: its Summary.fates). In the
+    `showcase` village (the demo cadre's) one household is sure to have returned to poverty in 2021, so
+    that the cadre can be shown proposing its exit."""
     started = time.perf_counter()
     summary = YearsSummary(rows=dict.fromkeys(TABLES, 0))
     rng = random.Random(seed * 1_000_003 + 2021)
     homes = read_homes(fates)
     stories = [story(rng, home) for home in homes]
+    shown = next((told for home, told in zip(homes, stories, strict=True) if home.village == showcase
+                  and told.final in ("exited", "returned")), None)
+    if shown is not None and not shown.returned_2021:
+        fall_back(rng, shown)
     registered: dict[str, int] = defaultdict(int)
     poor: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
     for home, told in zip(homes, stories, strict=True):
@@ -125,20 +133,22 @@ def run_years(fates: dict, seed: int = 2013, progress: bool = False) -> YearsSum
     flags = AreaFlag.objects.filter(kind=AreaFlag.Kind.POOR_VILLAGE, source=FLAG_SOURCE)
     drawn = {code: end or 2020 for code, end in flags.values_list("area_id", "end_year")}
     populations, village_exits = village_populations(rng, registered, poor, drawn)
-    to_text = datetime_text(connection.vendor)
+    to_text = cached(datetime_text(connection.vendor))
     with connection.constraint_checks_disabled(), transaction.atomic(), connection.cursor() as cursor, tqdm(
             total=len(homes), unit="households", file=sys.stderr, disable=not progress) as bar:
         writer = HistoryWriter(cursor)
         indexes = writer.drop_indexes()
         starts = [reserve_ids(cursor, model, 1, locked=True)[0] for model in EXPLICIT_IDS]
         rows = Rows(to_text, reasons(), starts[0], starts[2])
-        for first in range(0, len(homes), CHUNK):
-            for home, told in zip(homes[first:first + CHUNK], stories[first:first + CHUNK], strict=True):
-                rows.household(rng, home, told)
-            _write(writer, rows.take(), summary)
-            bar.update(len(homes[first:first + CHUNK]))
+        # The rows are drawn in a forked child from its own copy of the rng (the parent's stays where it
+        # is, which is as deterministic); the ids they take are counted from the stories.
+        chunks = _household_chunks(random.Random(rng.random()), rows, homes, stories)
+        for count, tables in drawn_aside(chunks):
+            _write(writer, tables, summary)
+            bar.update(count)
         _write(writer, {"population": population_rows(populations)}, summary)
-        areas = AreaRows(to_text, starts[1], rows.notice_id)
+        notices = starts[2] + sum(2 + len(told.exits) for told in stories)
+        areas = AreaRows(to_text, starts[1], notices)
         areas.villages(rng, village_exits, poor, populations)
         summary.county_reports = areas.counties(village_exits, poor, populations)
         _write(writer, areas.tables, summary)
@@ -152,6 +162,25 @@ def run_years(fates: dict, seed: int = 2013, progress: bool = False) -> YearsSum
     summary.village_exits = len(village_exits)
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+def cached(to_text):
+    texts: dict = {}
+
+    def text(day):
+        found = texts.get(day)
+        if found is None:
+            found = texts[day] = to_text(day)
+        return found
+
+    return text
+
+
+def _household_chunks(rng, rows: Rows, homes, stories):
+    for first in range(0, len(homes), CHUNK):
+        for home, told in zip(homes[first:first + CHUNK], stories[first:first + CHUNK], strict=True):
+            rows.household(rng, home, told)
+        yield len(homes[first:first + CHUNK]), rows.take()
 
 
 def _write(writer: HistoryWriter, tables: dict[str, list], summary: YearsSummary) -> None:

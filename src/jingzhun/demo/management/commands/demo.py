@@ -38,7 +38,7 @@ class Command(BaseCommand):
         areas = load_ningxia()
         self.say(f"Loaded {areas:,} Ningxia areas.")
         summary = generate_region(households=households, seed=seed, progress=True)
-        years = run_years(summary.fates, seed=seed, progress=True)
+        years = run_years(summary.fates, seed=seed, progress=True, showcase=summary.cadre_village)
         self.years_summary(years)
         demo = create_demo_users(summary.cadre_village, summary.cadre2_village, seed=seed)
         elapsed = time.perf_counter() - started
