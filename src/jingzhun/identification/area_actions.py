@@ -153,7 +153,7 @@ def _province_officer(actor, area_code: str) -> None:
 
 def _frame(county: Area, year: int):
     """The villages of the county (poor that year or not) and its exited and poor households."""
-    flags = AreaFlag.objects.filter(kind=AreaFlag.Kind.POOR_VILLAGE, area_id__startswith=county.prefix)
+    flags = AreaFlag.objects.filter(kind=AreaFlag.Kind.POOR_VILLAGE, area__code__startswith=county.prefix)
     poor = {flag.area_id for flag in flags if flag.active_in(year)}
     codes = Area.objects.filter(level=Level.VILLAGE, code__startswith=county.prefix).values_list("code",
                                                                                                  flat=True)
@@ -161,7 +161,7 @@ def _frame(county: Area, year: int):
     strata = {HouseholdStatus.EXITED: sampling.EXITED, HouseholdStatus.POOR: sampling.POOR,
               HouseholdStatus.RETURNED: sampling.POOR}
     households = [(pk, village, strata[status]) for pk, village, status in
-                  Household.objects.filter(village_id__startswith=county.prefix, status__in=list(strata))
+                  Household.objects.filter(village__code__startswith=county.prefix, status__in=list(strata))
                   .values_list("id", "village_id", "status")]
     return villages, households
 

@@ -148,7 +148,7 @@ def county_exit_report(county_code: str, year: int, *, scope: Scope | None = Non
         year=year, poor_county=flagged(county.code, AreaFlag.Kind.POOR_COUNTY, year), poor=figures.poor,
         population=figures.population, limit=threshold, vetoes=vetoes)
     poor_villages = (AreaFlag.objects.filter(kind=AreaFlag.Kind.POOR_VILLAGE,
-                                             area_id__startswith=county.prefix)
+                                             area__code__startswith=county.prefix)
                      .select_related("area").order_by("area_id", "start_year"))
     villages, seen = [], set()
     for flag in poor_villages:

@@ -74,7 +74,7 @@ def status_at(events: list[tuple[datetime.datetime, str, str]], current: str, ye
 def _status_events(prefix: str) -> dict[int, list[tuple[datetime.datetime, str, str]]]:
     trails: dict[int, list] = defaultdict(list)
     rows = (AuditEvent.objects.filter(action=AuditEvent.Action.STATUS, field="status",
-                                      household__village_id__startswith=prefix)
+                                      household__village__code__startswith=prefix)
             .order_by("household_id", "at", "id").values_list("household_id", "at", "old", "new"))
     for household_id, at, old, new in rows.iterator(chunk_size=5000):
         trails[household_id].append((at, old, new))
@@ -86,7 +86,7 @@ def poor_households(prefix: str, years: Iterable[int]) -> dict[int, dict[int, tu
     years = sorted(set(years))
     trails = _status_events(prefix)
     poor: dict[int, dict[int, str]] = {year: {} for year in years}
-    for pk, village, status, registered in (Household.objects.filter(village_id__startswith=prefix)
+    for pk, village, status, registered in (Household.objects.filter(village__code__startswith=prefix)
                                             .values_list("id", "village_id", "status", "registered_year")
                                             .iterator(chunk_size=5000)):
         trail = trails.get(pk, [])
@@ -95,7 +95,7 @@ def poor_households(prefix: str, years: Iterable[int]) -> dict[int, dict[int, tu
                 poor[year][pk] = village
     wanted = set().union(*(found.keys() for found in poor.values())) if poor else set()
     memberships: dict[int, list] = defaultdict(list)
-    for household_id, joined, left in (Member.objects.filter(household__village_id__startswith=prefix)
+    for household_id, joined, left in (Member.objects.filter(household__village__code__startswith=prefix)
                                        .values_list("household_id", "joined_on", "left_on")
                                        .iterator(chunk_size=5000)):
         if household_id in wanted:
@@ -106,8 +106,8 @@ def poor_households(prefix: str, years: Iterable[int]) -> dict[int, dict[int, tu
 
 
 def _populations(prefix: str, years: list[int]) -> list[tuple[str, int, int]]:
-    return list(Population.objects.filter(area_id__startswith=prefix, area__level="village", year__in=years)
-                .values_list("area_id", "year", "persons"))
+    return list(Population.objects.filter(area__code__startswith=prefix, area__level="village",
+                                          year__in=years).values_list("area_id", "year", "persons"))
 
 
 def tally(prefix: str, years: Iterable[int], key_length: int, found: dict | None = None
