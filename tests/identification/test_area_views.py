@@ -116,3 +116,15 @@ def test_province_draws_a_sample_and_enters_results(client, cast, two_villages):
     assert village.population_checked == 80
     _as(client, cast["other_county"])
     assert client.get(reverse("identification:sample", args=[sample.pk])).status_code == 404
+
+
+def test_a_case_keeping_only_headline_figures_shows_the_report_computed_now(client, cast, two_villages):
+    from django.utils import timezone
+
+    case = AreaCase.objects.create(kind="village_exit", area_id=VILLAGE_A, year=2016, state="exited",
+                                   opened_at=timezone.now(), closed_at=timezone.now(),
+                                   report={"year": 2016, "poor_persons": 2, "population": 200,
+                                           "incidence": 0.01})
+    _as(client, cast["county"])
+    page = client.get(reverse("identification:area_case", args=[case.pk])).content.decode()
+    assert 'id="report-origin"' in page and "1.00%" in page and 'data-code="incidence"' in page

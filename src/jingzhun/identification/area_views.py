@@ -110,10 +110,13 @@ def area_case_detail(request, pk: int):
     notices = list(case.notices.prefetch_related("objections__answered_by").order_by("round", "starts_on"))
     answering = {n.pk: request.scope.role in procedure.answering_roles(n) for n in notices}
     sample = exit_reports.latest_sample(case.area_id, case.year) if case.kind == "county_exit" else None
+    # A case opened elsewhere (the demo's history) may keep only its headline figures.
+    kept = "criteria" in case.report
+    report = case.report if kept else _fresh_report(case, None)
     return render(request, "identification/area_case_detail.html", {
         "case": case, "steps": steps, "notices": notices, "answering": answering, "answer_form": AnswerForm(),
         "events": case.events.select_related("actor"), "today": clock.today(), "sample": sample,
-        **_report_context(case.report),
+        "kept": kept, **_report_context(report),
     })
 
 
@@ -137,16 +140,18 @@ def area_objection_answer(request, pk: int):
     return redirect("identification:area_case", case.pk)
 
 
+def _fresh_report(case: AreaCase, scope: Scope | None) -> dict:
+    if case.kind == AreaCase.Kind.VILLAGE_EXIT:
+        return exit_reports.village_exit_report(case.area_id, case.year, scope=scope,
+                                                considerations=case.report.get("considerations", {}))
+    return exit_reports.county_exit_report(case.area_id, case.year, scope=scope)
+
+
 @registry_exporter
 def area_case_xlsx(request, pk: int):
     """The report with today's figures, ID numbers as the user's role may see them."""
     case = get_area_case(request.scope, pk)
-    if case.kind == AreaCase.Kind.VILLAGE_EXIT:
-        report = exit_reports.village_exit_report(case.area_id, case.year, scope=request.scope,
-                                                  considerations=case.report.get("considerations", {}))
-    else:
-        report = exit_reports.county_exit_report(case.area_id, case.year, scope=request.scope)
-    response = HttpResponse(exit_workbook.workbook(report), content_type=XLSX)
+    response = HttpResponse(exit_workbook.workbook(_fresh_report(case, request.scope)), content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="{case.kind}-{case.area_id}-{case.year}.xlsx"'
     return response
 
