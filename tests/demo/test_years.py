@@ -163,15 +163,19 @@ def test_area_exits_match_their_flags_and_incidence(region):
         case = village_cases[flag.area_id]
         assert flag.end_year == case.year <= cal.COUNTY_EXITS[flag.area_id[:6]][0]
         figure = rates.get((flag.area_id, case.year))
+        assert case.report["passes"] and case.report["area"]["code"] == flag.area_id
         if figure and figure.population:
-            assert figure.below(WEST) and case.report["poor_persons"] == figure.poor
+            assert figure.below(WEST) and case.report["incidence"] == figure.as_dict()
+            assert case.report["remaining"]["persons"] == figure.poor
     for county in cal.POOR_COUNTIES:
         case = AreaCase.objects.get(kind="county_exit", area_id=f"{county}000000")
         year, dates = cal.COUNTY_EXITS[county]
         assert case.year == year and case.closed_at.date().isoformat() == dates[-1]
-        assert case.report["passed"] and case.report["poor_persons"] == incidence.poor_persons(county, year)
+        criteria = {c["code"]: c["passed"] for c in case.report["criteria"]}
+        assert criteria["poor_county"] and criteria["incidence"]
+        assert case.report["incidence"]["poor"] == incidence.poor_persons(county, year)
         flag = AreaFlag.objects.get(kind=AreaFlag.Kind.POOR_COUNTY, area_id=case.area_id)
-        assert flag.end_year == int(dates[-1][:4])
+        assert flag.end_year == year
     assert set(years.county_reports) == set(cal.POOR_COUNTIES)
 
 

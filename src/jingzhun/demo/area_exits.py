@@ -5,6 +5,12 @@ exited on. Village exits of a county's evaluated year come before the county app
 import datetime
 import json
 
+from jingzhun.areas.models import Area
+from jingzhun.identification import area_rules, exit_reports, incidence
+from jingzhun.identification.models import AreaCase
+from jingzhun.policy import queries as policy
+from jingzhun.policy.models import Key
+
 from . import calibration as cal
 from .history import NOTICE_DAYS
 
@@ -32,11 +38,17 @@ def village_exit_days(rng, county: str, year: int) -> list[datetime.date]:
     return [propose, posted, posted + datetime.timedelta(days=NOTICE_DAYS + rng.randint(0, 3))]
 
 
-def report(year: int, poor_persons: int, population: int | None, **extra) -> dict:
-    incidence = round(poor_persons / population, 6) if population else None
-    return {"year": year, "poor_persons": poor_persons, "population": population, "incidence": incidence,
-            "threshold": cal.WEST_EXIT_INCIDENCE, "passed": incidence is not None and
-            incidence < cal.WEST_EXIT_INCIDENCE, "source": "synthetic demo", **extra}
+def village_report(area: dict, year: int, poor: int, population: int, remaining: dict, limit) -> dict:
+    """A village's exit report as exit_reports.village_exit_report makes it, from the figures in hand (one
+    report per village read back from the database would take a second each on the big demo). The
+    facilities considered are all in place in the demo."""
+    considerations = {code: True for code, _label in area_rules.CONSIDERATIONS}
+    decision = area_rules.village_exit(year=year, poor_village=True, poor=poor, population=population,
+                                       limit=limit, considerations=considerations)
+    return {"kind": "village_exit", "area": area, "year": year,
+            "incidence": incidence.Incidence(poor, population).as_dict(), "thresholds": [limit.as_dict()],
+            "considerations": considerations, "criteria": decision.as_list(), "passes": decision.passes,
+            "remaining": remaining}
 
 
 class AreaRows:
@@ -59,26 +71,37 @@ class AreaRows:
         self.notice_id += 1
         return case_id
 
-    def villages(self, rng, exit_years: dict[str, int], poor: dict, populations: dict) -> None:
+    def villages(self, rng, exit_years: dict[str, int], poor: dict, populations: dict, found: dict) -> None:
+        """`found`: {(village, year): {household id: (village, persons)}} of the households poor then."""
+        table = policy.standards()
+        areas = {a.code: {"code": a.code, "name_zh": a.name_zh, "name_en": a.name_en, "level": a.level}
+                 for a in Area.objects.filter(code__in=list(exit_years))}
         for code in sorted(exit_years):
             year = exit_years[code]
-            people = populations.get(code, {}).get(year)
-            figures = report(year, poor.get(code, {}).get(year, 0), people)
+            people = populations.get(code, {}).get(year, 0)
+            households = found.get((code, year), {})
+            remaining = (exit_reports.remaining_poor(code, year, found={year: households}) if households
+                         else {"count": 0, "persons": 0, "households": []})
+            limit = exit_reports.limit(Key.VILLAGE_EXIT_INCIDENCE, year, code, table)
+            figures = village_report(areas[code], year, poor.get(code, {}).get(year, 0), people, remaining,
+                                     limit)
             days = village_exit_days(rng, code[:6], year)
             self.exit("village_exit", code, year, VILLAGE_STEPS, days, figures)
 
-    def counties(self, exit_years: dict[str, int], poor: dict, populations: dict) -> dict[str, dict]:
-        """The 9 poor counties' exits; returns each county's report."""
-        reports = {}
+    def counties(self) -> None:
+        """The 9 poor counties' exits; their reports are made once the cases are written (keep_reports)."""
         for county in cal.POOR_COUNTIES:
             year, dates = cal.COUNTY_EXITS[county]
-            codes = [c for c in populations if c.startswith(county)]
-            people = sum(populations[c][year] for c in codes)
-            villages = [c for c in exit_years if c.startswith(county)]
-            figures = report(year, sum(poor.get(c, {}).get(year, 0) for c in codes), people or None,
-                             poor_villages=len(villages),
-                             poor_villages_exited=sum(1 for c in villages if exit_years[c] <= year))
             self.exit("county_exit", county_code(county), year, COUNTY_STEPS,
-                      [D.fromisoformat(d) for d in dates], figures)
-            reports[county] = figures
-        return reports
+                      [D.fromisoformat(d) for d in dates], {})
+
+
+def keep_county_report(county: str, sample=None) -> dict:
+    """exit_reports' county report, kept with the county's exit case as area_actions keeps it (the sample
+    without its unit lists)."""
+    year = cal.COUNTY_EXITS[county][0]
+    report = exit_reports.county_exit_report(county_code(county), year, sample=sample)
+    if report.get("sample"):
+        report["sample"] = {k: v for k, v in report["sample"].items() if k not in ("villages", "households")}
+    AreaCase.objects.filter(kind="county_exit", area_id=county_code(county), year=year).update(report=report)
+    return report

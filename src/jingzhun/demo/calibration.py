@@ -172,6 +172,8 @@ INCIDENCE_2014 = {XIJI: 0.20, HAIYUAN: 0.20, TONGXIN: 0.18, YUANZHOU: 0.15, HONG
 POOR_VILLAGE_RESIDENTS = (0.55, 1.0)
 OTHER_VILLAGE_RESIDENTS = (1.0, 2.2)
 EXIT_INCIDENCE_MARGIN = 0.028
+# Villages exit from 2016, when the opinion on the exit mechanism set the incidence line (rules.md).
+FIRST_VILLAGE_EXIT = 2016
 # Rural depopulation of about half a percent a year, with noise (assumed); persons per rural household
 # 3.3 (assumed: above the 2020 census mean of 2.65 for the whole region, ningxia_areas.csv).
 POPULATION_DRIFT = -0.005

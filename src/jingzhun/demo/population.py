@@ -23,8 +23,9 @@ def village_populations(rng, registered: dict[str, int], poor: dict[str, dict[in
     `poor_villages`: village -> the generator's exit year. Villages are those with households, and the
     poor villages.
 
-    A poor village exits in the first year from its drawn one in which its incidence is under the 3%
-    line, and at the latest in its county's evaluated year (then it is given the residents it needs)."""
+    A poor village exits in the first year from its drawn one (2016 at the earliest) in which its
+    incidence is under the 3% line, and at the latest in its county's evaluated year (then it is given
+    the residents it needs)."""
     villages = sorted(set(registered) | set(poor_villages))
     weight = {}
     for code in villages:
@@ -58,7 +59,7 @@ def village_populations(rng, registered: dict[str, int], poor: dict[str, dict[in
 
 
 def _exit_year(base: dict[str, float], code: str, poor: dict[int, int], drawn: int, last: int) -> int:
-    drawn = min(drawn, last)
+    drawn = max(min(drawn, last), cal.FIRST_VILLAGE_EXIT)
     for year in range(drawn, last + 1):
         if poor.get(year, 0) < cal.EXIT_INCIDENCE_MARGIN * base[code] * _drift(year):
             return year

@@ -27,7 +27,7 @@ from jingzhun.registry.bulk import Writer, datetime_text, reserve_ids
 from jingzhun.registry.models import AuditEvent, Household, Income, LivingConditions, Member
 
 from . import calibration as cal
-from .area_exits import AreaRows
+from .area_exits import AreaRows, keep_county_report
 from .generate import drawn_aside
 from .history import POOR, Home, Rows, fall_back, story
 from .population import population_rows, village_populations
@@ -125,11 +125,13 @@ def run_years(fates: dict, seed: int = 2013, progress: bool = False, showcase: s
         fall_back(rng, shown)
     registered: dict[str, int] = defaultdict(int)
     poor: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    found: dict[tuple[str, int], dict] = defaultdict(dict)  # poor households by village and year
     for home, told in zip(homes, stories, strict=True):
         registered[home.village] += home.persons[home.registered_year]
         for year in cal.YEARS_ALL:
             if year >= home.registered_year and told.status_at(year) in POOR:
                 poor[home.village][year] += home.persons[year]
+                found[(home.village, year)][home.id] = (home.village, home.persons[year])
     flags = AreaFlag.objects.filter(kind=AreaFlag.Kind.POOR_VILLAGE, source=FLAG_SOURCE)
     drawn = {code: end or 2020 for code, end in flags.values_list("area_id", "end_year")}
     populations, village_exits = village_populations(rng, registered, poor, drawn)
@@ -149,8 +151,8 @@ def run_years(fates: dict, seed: int = 2013, progress: bool = False, showcase: s
         _write(writer, {"population": population_rows(populations)}, summary)
         notices = starts[2] + sum(2 + len(told.exits) for told in stories)
         areas = AreaRows(to_text, starts[1], notices)
-        areas.villages(rng, village_exits, poor, populations)
-        summary.county_reports = areas.counties(village_exits, poor, populations)
+        areas.villages(rng, village_exits, poor, populations, found)
+        areas.counties()
         _write(writer, areas.tables, summary)
         writer.create_indexes(indexes)
         for sql in connection.ops.sequence_reset_sql(no_style(), list(EXPLICIT_IDS)):
@@ -159,6 +161,7 @@ def run_years(fates: dict, seed: int = 2013, progress: bool = False, showcase: s
         summary.returned_2021 = sum(1 for told in stories if told.returned_2021)
         _update_statuses(homes, stories, fates)
         _end_flags(village_exits)
+        summary.county_reports = {county: keep_county_report(county) for county in cal.POOR_COUNTIES}
     summary.village_exits = len(village_exits)
     summary.seconds = time.perf_counter() - started
     return summary
@@ -211,7 +214,6 @@ def _end_flags(village_exits: dict[str, int]) -> None:
     for year, codes in by_year.items():
         for first in range(0, len(codes), 500):
             flags.filter(area_id__in=codes[first:first + 500]).update(end_year=year)
-    for county in cal.POOR_COUNTIES:
-        approved = int(cal.COUNTY_EXITS[county][1][-1][:4])
+    for county in cal.POOR_COUNTIES:  # as area_actions ends them: at the year the exit was evaluated on
         AreaFlag.objects.filter(kind=AreaFlag.Kind.POOR_COUNTY, area_id=f"{county}000000").update(
-            end_year=approved)
+            end_year=cal.COUNTY_EXITS[county][0])

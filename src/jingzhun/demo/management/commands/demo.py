@@ -9,7 +9,7 @@ from django.db import connection
 from django.utils import translation
 
 from jingzhun.areas.loader import load_ningxia
-from jingzhun.areas.models import Area, Role
+from jingzhun.areas.models import Role
 from jingzhun.demo.generate import generate_region
 from jingzhun.demo.users import PASSWORD, create_demo_users
 from jingzhun.demo.years import run_years
@@ -92,10 +92,8 @@ class Command(BaseCommand):
                  "2021, "
                  f"{years.village_exits:,} village and {len(years.county_reports)} county exits, "
                  f"{rows['hardship']:,} hardships in 2021.")
-        line = ", ".join(f"{Area.objects.get(code=county + '000000').name_en} {report['year']} "
-                         f"{report['incidence'] * 100:.2f}%"
-                         for county, report in years.county_reports.items()
-                         if report["incidence"] is not None)
+        line = ", ".join(f"{report['area']['name_en']} {report['year']} {report['incidence']['percent']}"
+                         for report in years.county_reports.values())
         self.say(f"County exits (year evaluated, poverty incidence): {line}.")
 
     def say(self, text: str) -> None:
