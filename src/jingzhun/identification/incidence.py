@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from django.db.models import Count
+
 from jingzhun.areas.models import PREFIX_LENGTH, Area, Population
 from jingzhun.registry.choices import HouseholdStatus
 from jingzhun.registry.models import AuditEvent, Household, Member
@@ -58,11 +60,13 @@ def year_end(year: int) -> datetime.datetime:
     return datetime.datetime(year + 1, 1, 1, tzinfo=SHANGHAI)
 
 
-def status_at(events: list[tuple[datetime.datetime, str, str]], current: str, year: int) -> str:
-    """The status at the end of `year` from (at, old, new) status events sorted by time."""
+def status_at(events: list[tuple[datetime.datetime, str, str]], current: str, year: int,
+              end: datetime.datetime | None = None) -> str:
+    """The status at the end of `year` from (at, old, new) status events sorted by time (`end`: that
+    year's end, when the caller has it)."""
     if not events:
         return current
-    end = year_end(year)
+    end = end or year_end(year)
     status = None
     for at, _old, new in events:
         if at > end:
@@ -86,20 +90,23 @@ def poor_households(prefix: str, years: Iterable[int]) -> dict[int, dict[int, tu
     years = sorted(set(years))
     trails = _status_events(prefix)
     poor: dict[int, dict[int, str]] = {year: {} for year in years}
+    ends = [(year, year_end(year)) for year in years]
     for pk, village, status, registered in (Household.objects.filter(village__code__startswith=prefix)
                                             .values_list("id", "village_id", "status", "registered_year")
                                             .iterator(chunk_size=5000)):
         trail = trails.get(pk, [])
-        for year in years:
-            if registered <= year and status_at(trail, status, year) in POOR_STATUSES:
+        for year, end in ends:
+            if registered <= year and status_at(trail, status, year, end) in POOR_STATUSES:
                 poor[year][pk] = village
     wanted = set().union(*(found.keys() for found in poor.values())) if poor else set()
+    # Members grouped by household and span in the database: most of a household joined on one day, so
+    # this fetches a third of the rows, and a row's count stands for that many identical memberships.
     memberships: dict[int, list] = defaultdict(list)
-    for household_id, joined, left in (Member.objects.filter(household__village__code__startswith=prefix)
-                                       .values_list("household_id", "joined_on", "left_on")
-                                       .iterator(chunk_size=5000)):
+    spans = (Member.objects.filter(household__village__code__startswith=prefix).order_by()
+             .values_list("household_id", "joined_on", "left_on").annotate(n=Count("id")))
+    for household_id, joined, left, n in spans.iterator(chunk_size=5000):
         if household_id in wanted:
-            memberships[household_id].append((joined, left))
+            memberships[household_id].extend([(joined, left)] * n)
     return {year: {pk: (village, persons_in_year(memberships.get(pk, ()), year))
                    for pk, village in found.items()}
             for year, found in poor.items()}
