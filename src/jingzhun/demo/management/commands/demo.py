@@ -11,7 +11,9 @@ from django.utils import translation
 from jingzhun.areas.loader import load_ningxia
 from jingzhun.areas.models import Role
 from jingzhun.demo.generate import generate_region
+from jingzhun.demo.live_cases import open_live_cases
 from jingzhun.demo.users import PASSWORD, create_demo_users
+from jingzhun.demo.verification import verify_and_monitor
 from jingzhun.demo.years import run_years
 from jingzhun.policy.standards import ensure_standards
 from jingzhun.registry.causes import ensure_causes
@@ -41,6 +43,13 @@ class Command(BaseCommand):
         years = run_years(summary.fates, seed=seed, progress=True, showcase=summary.cadre_village)
         self.years_summary(years)
         demo = create_demo_users(summary.cadre_village, summary.cadre2_village, seed=seed)
+        samples, risks = verify_and_monitor(seed)
+        live = open_live_cases(summary.cadre_village, summary.cadre2_village, seed=seed)
+        flagged = sum(risks.get(group, 0) for group in ("unstable", "marginal", "hardship"))
+        self.say(f"Third-party samples of {len(samples)} counties, {flagged:,} households at risk flagged in "
+                 f"Xiji for 2021; under way in the cadres' villages: {1 + bool(live.exit_proposed)} "
+                 "identifications (one on notice with an objection to answer), "
+                 f"{int(bool(live.exit_proposed))} exit proposed.")
         elapsed = time.perf_counter() - started
         self.say("")
         self.sign_in_table(demo)
