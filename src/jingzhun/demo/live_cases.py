@@ -19,6 +19,7 @@ from jingzhun.registry.models import Household, Income, Member
 from . import names
 from .ids import IdNumbers, birth_code
 
+LIVE_APPLICANTS = 2  # households registered here (the demo generates the rest)
 OBJECTION = "该户家里有人在县城开店，收入可能比登记的高，请核实。"
 
 

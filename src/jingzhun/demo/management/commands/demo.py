@@ -11,7 +11,7 @@ from django.utils import translation
 from jingzhun.areas.loader import load_ningxia
 from jingzhun.areas.models import Role
 from jingzhun.demo.generate import generate_region
-from jingzhun.demo.live_cases import open_live_cases
+from jingzhun.demo.live_cases import LIVE_APPLICANTS, open_live_cases
 from jingzhun.demo.users import PASSWORD, create_demo_users
 from jingzhun.demo.verification import verify_and_monitor
 from jingzhun.demo.years import run_years
@@ -39,7 +39,8 @@ class Command(BaseCommand):
         self.say(f"Fresh database: {self.fresh_database()}")
         areas = load_ningxia()
         self.say(f"Loaded {areas:,} Ningxia areas.")
-        summary = generate_region(households=households, seed=seed, progress=True)
+        # The live cases register their applicants through the registry: N households in all.
+        summary = generate_region(households=households - LIVE_APPLICANTS, seed=seed, progress=True)
         years = run_years(summary.fates, seed=seed, progress=True, showcase=summary.cadre_village)
         self.years_summary(years)
         demo = create_demo_users(summary.cadre_village, summary.cadre2_village, seed=seed)
@@ -47,14 +48,14 @@ class Command(BaseCommand):
         live = open_live_cases(summary.cadre_village, summary.cadre2_village, seed=seed)
         flagged = sum(risks.get(group, 0) for group in ("unstable", "marginal", "hardship"))
         self.say(f"Third-party samples of {len(samples)} counties, {flagged:,} households at risk flagged in "
-                 f"Xiji for 2021; under way in the cadres' villages: {1 + bool(live.exit_proposed)} "
-                 "identifications (one on notice with an objection to answer), "
+                 f"Xiji for 2021; under way in the cadres' villages: {LIVE_APPLICANTS} identifications "
+                 "(one on notice with an objection to answer), "
                  f"{int(bool(live.exit_proposed))} exit proposed.")
         elapsed = time.perf_counter() - started
         self.say("")
         self.sign_in_table(demo)
         self.say(f"\nSign in at http://127.0.0.1:{port}/ as any user above, password {PASSWORD}.")
-        self.say(f"Built in {elapsed:.1f} s (generator {summary.seconds:.1f} s): {summary.households:,} "
+        self.say(f"Built in {elapsed:.1f} s (generator {summary.seconds:.1f} s): {households:,} "
                  f"households, {summary.members:,} members, {summary.incomes:,} incomes, "
                  f"{summary.poor_villages:,} poor villages, {summary.likely_duplicates:,} likely duplicates "
                  f"to decide.")
