@@ -57,6 +57,7 @@ class PublicEntry:
     """What a public notice shows of its subject: never a full ID number."""
 
     title: str
+    place: str  # county, township, village: names alone repeat across a region
     head: str
     masked_id: str
     persons: int | None
@@ -64,23 +65,32 @@ class PublicEntry:
     household_type: str
 
 
+def _place(area) -> str:
+    names = []
+    while area is not None and area.level != "province":
+        names.insert(0, area.name)
+        area = area.parent
+    return " ".join(names[-3:])
+
+
 def public_entry(notice: Notice) -> PublicEntry:
+    place = _place(notice.area)
     if notice.case_id:
         household = notice.case.household
         head = household.head
         return PublicEntry(
-            title=household.village.name, head=head.name if head else "",
+            title=household.village.name, place=place, head=head.name if head else "",
             masked_id=mask_id_number(head.id_number) if head else "",
             persons=len(household.current_members),
             cause=str(household.main_cause) if household.main_cause else "",
             household_type=household.get_household_type_display())
-    return PublicEntry(title=notice.area_case.area.name, head="", masked_id="", persons=None, cause="",
-                       household_type="")
+    return PublicEntry(title=notice.area_case.area.name, place=place, head="", masked_id="", persons=None,
+                       cause="", household_type="")
 
 
 def notices(area: str = "", *, open_only: bool = True) -> QuerySet[Notice]:
     found = Notice.objects.select_related("case__household__village", "case__household__main_cause",
-                                          "area_case__area", "area")
+                                          "area_case__area", "area__parent__parent__parent")
     if open_only:
         found = found.filter(closed_on__isnull=True)
     if area:
