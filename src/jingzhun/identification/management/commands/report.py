@@ -7,6 +7,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from jingzhun.areas.models import Area, AreaFlag, Level
 from jingzhun.errors import DomainError
@@ -116,8 +117,11 @@ class Command(BaseCommand):
         def cell(figure: incidence.Incidence) -> str:
             return f"{figure.percent} ({figure.poor}/{figure.population})" if detail else figure.percent
 
-        return table([_("code"), _("name"), *map(str, years)],
-                     [[row.code, row.name, *(cell(row.by_year[y]) for y in years)] for row in rows])
+        whole = incidence.tally(parent.prefix, years, len(parent.prefix))
+        total = [parent.code, parent.name,
+                 *(cell(whole.get((parent.prefix, y), incidence.Incidence(0, 0))) for y in years)]
+        return table([_("code"), pgettext("area", "name"), *map(str, years)],
+                     [[row.code, row.name, *(cell(row.by_year[y]) for y in years)] for row in rows] + [total])
 
     def village_exits(self, *, year, county, **_options) -> str:
         prefix = exit_reports.area_of(county, Level.COUNTY).prefix if county else PROVINCE[:2]
