@@ -5,6 +5,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from jingzhun.areas.models import Area
 from jingzhun.errors import DomainError
@@ -42,7 +43,7 @@ class Command(BaseCommand):
                            for name, (size, drawn_n) in part.items())
         lines = [_("Seed %(seed)s: %(v)s villages, %(h)s households (%(strata)s)") % {
             "seed": seed, "v": len(drawn.villages), "h": len(drawn.households), "strata": strata},
-            table([_("village"), _("name"), _("stratum")],
+            table([_("village"), pgettext("area", "name"), _("stratum")],
                   [[code, names.get(code, ""), stratum_label(stratum)] for code, stratum in drawn.villages]),
             table([_("household"), _("household number"), _("village"), _("stratum")],
                   [[pk, numbers.get(pk, ""), village, stratum_label(stratum)]
