@@ -7,8 +7,9 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from jingzhun.areas.models import AreaFlag, Population
+from jingzhun.identification import area_actions
 from jingzhun.registry.models import AuditEvent, Household
-from tests.conftest import VILLAGE_A, VILLAGE_B
+from tests.conftest import VILLAGE_A, VILLAGE_B, XIJI
 from tests.identification.cases import Calendar
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -58,3 +59,26 @@ def two_villages(cast, make_household, calendar_2017):
         "b_exited": make_household(VILLAGE_B, actor=cast["cadre_b"], head_name="马丁", status="exited"),
     }
     return households
+
+
+def county_case(cast):
+    """Xiji's exit for 2016, applied and reviewed by the prefecture."""
+    for code in (VILLAGE_A, VILLAGE_B):
+        population(code, 2016, 200)
+    case = area_actions.apply_county_exit(XIJI, 2016, actor=cast["county"])
+    return area_actions.take_county_step(case, "city_review", actor=cast["prefecture"])
+
+
+def enter_results(sample, cast, *, wrong=0, missed=0, approving=True):
+    exited = 0
+    for household in sample.households.all():
+        is_exited = household.stratum == "exited"
+        area_actions.enter_household_result(
+            household, actor=cast["province"], surveyed=True,
+            wrongly_exited=(exited < wrong) if is_exited else None, approves=approving)
+        exited += is_exited
+    for village in sample.villages.all():
+        area_actions.enter_village_result(village, actor=cast["province"], population_checked=100,
+                                          missed_found=missed)
+    sample.refresh_from_db()
+    return sample

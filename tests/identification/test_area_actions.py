@@ -5,9 +5,11 @@ import pytest
 from jingzhun.areas.models import AreaFlag
 from jingzhun.errors import DomainError, InvalidTransition, NotAllowed, OutOfScope
 from jingzhun.identification import area_actions, procedure
-from jingzhun.identification.models import AreaCase, CaseEvent, Notice, Objection
+from jingzhun.identification.models import AreaCase, CaseEvent, Notice, Objection, Sample
 from tests.conftest import VILLAGE_A, VILLAGE_B, VILLAGE_C, XIJI, YANCHI
 from tests.identification import area_cases
+from tests.identification.area_cases import county_case as _county_case
+from tests.identification.area_cases import enter_results as _enter_results
 from tests.identification.area_cases import population
 
 calendar_2017, two_villages = area_cases.calendar_2017, area_cases.two_villages  # fixtures
@@ -92,28 +94,6 @@ def test_an_upheld_objection_leaves_only_rejection(cast, two_villages, calendar_
     assert AreaFlag.objects.get(area_id=VILLAGE_A).end_year is None
 
 
-def _county_case(cast):
-    for code in (VILLAGE_A, VILLAGE_B):
-        population(code, 2016, 200)
-    case = area_actions.apply_county_exit(XIJI, 2016, actor=cast["county"])
-    return area_actions.take_county_step(case, "city_review", actor=cast["prefecture"])
-
-
-def _enter_results(sample, cast, *, wrong=0, missed=0, approving=True):
-    exited = 0
-    for household in sample.households.all():
-        is_exited = household.stratum == "exited"
-        area_actions.enter_household_result(
-            household, actor=cast["province"], surveyed=True,
-            wrongly_exited=(exited < wrong) if is_exited else None, approves=approving)
-        exited += is_exited
-    for village in sample.villages.all():
-        area_actions.enter_village_result(village, actor=cast["province"], population_checked=100,
-                                          missed_found=missed)
-    sample.refresh_from_db()
-    return sample
-
-
 def test_county_exit_needs_a_complete_passing_sample(cast, two_villages, calendar_2017):
     with pytest.raises(NotAllowed):
         area_actions.apply_county_exit(XIJI, 2016, actor=cast["auditor"])
@@ -134,13 +114,19 @@ def test_county_exit_needs_a_complete_passing_sample(cast, two_villages, calenda
     with pytest.raises(DomainError) as refused:
         area_actions.take_county_step(case, "assess", actor=cast["province"])
     assert "%" in refused.value.message
-    fresh = area_actions.draw_sample(XIJI, 2016, actor=cast["province"], seed=7)
-    _enter_results(fresh, cast)
-    assert fresh.results["passes"] is True
+    # The county-year is sampled once: a failing check is not redrawn with another seed until it passes.
+    with pytest.raises(DomainError) as again:
+        area_actions.draw_sample(XIJI, 2016, actor=cast["province"], seed=8)
+    assert "once" in again.value.message and str(sample.pk) in again.value.message
+    assert Sample.objects.count() == 1
+    # Corrected before any assessment relied on them, the results pass.
+    _enter_results(sample, cast)
+    assert sample.results["passes"] is True
     with pytest.raises(NotAllowed):
         area_actions.take_county_step(case, "assess", actor=cast["prefecture"])
     case = area_actions.take_county_step(case, "assess", actor=cast["province"])
     assert case.report["sample_complete"] is True
+    assert case.events.get(step="assess").data == {"sample": sample.pk}
     case = area_actions.take_county_step(case, "post_notice", actor=cast["province"])
     with pytest.raises(InvalidTransition):
         area_actions.take_county_step(case, "approve", actor=cast["province"])
@@ -151,13 +137,14 @@ def test_county_exit_needs_a_complete_passing_sample(cast, two_villages, calenda
 
 
 def test_same_seed_draws_the_same_sample(cast, two_villages):
+    preview = area_actions.preview_sample(XIJI, 2016, 11)
     one = area_actions.draw_sample(XIJI, 2016, actor=cast["province"], seed=11)
-    two = area_actions.draw_sample(XIJI, 2016, actor=cast["province"], seed=11)
-    assert list(one.villages.values_list("village_id", "stratum")) == list(
-        two.villages.values_list("village_id", "stratum"))
-    assert list(one.households.values_list("household_id", flat=True)) == list(
-        two.households.values_list("household_id", flat=True))
-    assert one.strata == two.strata
+    assert list(one.villages.values_list("village_id", "stratum")) == preview.villages
+    assert list(one.households.values_list("household_id", flat=True)) == [pk for pk, _v, _s in
+                                                                          preview.households]
+    assert one.strata == preview.strata
+    with pytest.raises(DomainError):  # not even with the same seed
+        area_actions.draw_sample(XIJI, 2016, actor=cast["province"], seed=11)
 
 
 @pytest.mark.parametrize("field, value", [("wrongly_exited", None), ("approves", None)])

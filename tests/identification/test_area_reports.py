@@ -48,11 +48,10 @@ def test_county_report_is_the_same_for_the_same_data_and_seed(cast, two_villages
     assert {v["code"] for v in first["villages"]} == {VILLAGE_A, VILLAGE_B}
     assert first["incidence"]["poor"] == 3 and first["incidence"]["population"] == 400
     assert first["passes"] is False  # the vetoes have no figures yet
-    # Drawn again with the same seed, the new sample is the same sample.
-    again = area_actions.draw_sample(XIJI, 2016, actor=cast["province"], seed=42)
-    third = exit_reports.county_exit_report(XIJI, 2016, sample=again)
-    assert third["sample"]["households"] == first["sample"]["households"]
-    assert third["sample"]["villages"] == first["sample"]["villages"]
+    # Drawn once; the same seed draws the same units again (the preview is not stored).
+    again = area_actions.preview_sample(XIJI, 2016, 42)
+    assert [h["id"] for h in first["sample"]["households"]] == [pk for pk, _v, _s in again.households]
+    assert [v["code"] for v in first["sample"]["villages"]] == [code for code, _s in again.villages]
 
 
 def test_workbook_opens_with_every_sheet(cast, two_villages):
@@ -73,8 +72,10 @@ def test_poverty_rates_command_prints_a_year_table(cast, two_villages):
     assert header.split()[-2:] == ["2015", "2016"]
     row_a = next(r for r in rows if r.startswith(VILLAGE_A))
     assert "2.00% (2/100)" in row_a and "1.00% (2/200)" in row_a
+    assert rows[-1].startswith("640422100000")  # the whole area last
     county = _run("report", "poverty-rates", "--level", "county", "--from", "2016", "--to", "2016")
     assert any(line.startswith(XIJI) and "0.75%" in line for line in county.splitlines())
+    assert county.splitlines()[-1].startswith("640000000000") and "0.75%" in county.splitlines()[-1]
     with pytest.raises(CommandError):
         _run("report", "poverty-rates", "--level", "township", "--area", "640422100201")
 

@@ -1,6 +1,7 @@
 """Pages of area exits and samples: scope (outsider refused, other county 404), forms through the actions."""
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 
 from jingzhun.identification import area_actions
@@ -95,6 +96,11 @@ def test_province_draws_a_sample_and_enters_results(client, cast, two_villages):
     response = client.post(reverse("identification:samples"), {"county": XIJI, "year": 2016, "seed": 5})
     sample = Sample.objects.get()
     assert response.status_code == 302 and sample.seed == 5
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    again = client.post(reverse("identification:samples"), {"county": XIJI, "year": 2016, "seed": 6})
+    del client.cookies[settings.LANGUAGE_COOKIE_NAME]
+    assert again.status_code == 200 and "drawn once" in again.content.decode()
+    assert Sample.objects.count() == 1
     row = sample.households.filter(stratum="exited").first()
     client.post(reverse("identification:sample_household", args=[sample.pk, row.pk]),
                 {"surveyed": "on", "wrongly_exited": "false", "approves": "true", "note": "入户"})

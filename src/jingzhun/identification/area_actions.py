@@ -10,13 +10,14 @@ from django.utils.translation import gettext as _
 
 from jingzhun import clock
 from jingzhun.areas.models import Area, AreaFlag, Level, Role
-from jingzhun.errors import DomainError, NotAllowed
+from jingzhun.errors import DomainError, InvalidTransition, NotAllowed
 from jingzhun.policy.models import Key
+from jingzhun.registry import audit
 from jingzhun.registry.choices import HouseholdStatus
-from jingzhun.registry.models import Household
+from jingzhun.registry.models import AuditEvent
 
-from . import area_rules, exit_reports, procedure, sampling
-from .models import AreaCase, Sample, SampledHousehold, SampledVillage
+from . import area_rules, exit_reports, incidence, procedure, sampling
+from .models import AreaCase, CaseEvent, Sample, SampledHousehold, SampledVillage
 
 VILLAGE_STEPS = {"post_notice", "approve", "county_rejects", "withdraw"}
 COUNTY_STEPS = {"city_review", "assess", "post_notice", "approve", "prefecture_rejects", "province_rejects",
@@ -122,8 +123,8 @@ def take_county_step(case: AreaCase, step: str, *, actor, reason: str = "") -> A
     data = {}
     if step in ("assess", "approve"):
         procedure.checked_step(case, step, actor)
-        sample = exit_reports.latest_sample(case.area_id, case.year)
-        if sample is None or not sample.results.get("complete"):
+        sample = _deciding_sample(case, step)
+        if not sample.results.get("complete"):
             raise DomainError(_("The assessment needs a third-party sample of this county and year with "
                                 "every field result entered."))
         report = exit_reports.county_exit_report(case.area_id, case.year, sample=sample)
@@ -134,6 +135,29 @@ def take_county_step(case: AreaCase, step: str, *, actor, reason: str = "") -> A
     if step == "approve":
         _end_flag(case)
     return case
+
+
+def assessed_sample(case: AreaCase) -> Sample | None:
+    """The sample the case's last assessment judged with (named in its event), if it has one."""
+    event = case.events.filter(step="assess").order_by("-at", "-id").first()
+    pk = event.data.get("sample") if event is not None else None
+    return Sample.objects.filter(pk=pk).first() if pk else None
+
+
+def _deciding_sample(case: AreaCase, step: str) -> Sample:
+    """The assessment judges with the county-year's sample, locked so no result changes meanwhile; the
+    approval judges again with the sample the assessment used, whatever was drawn since."""
+    if step == "assess":
+        sample = exit_reports.latest_sample(case.area_id, case.year)
+    else:
+        sample = assessed_sample(case)
+        if sample is None:
+            raise DomainError(_("The approval needs the third-party sample the assessment used, and the "
+                                "assessment of this case names none."))
+    if sample is None:
+        raise DomainError(_("The assessment needs a third-party sample of this county and year with "
+                            "every field result entered."))
+    return procedure.locked(Sample, sample.pk)
 
 
 def take_step(case: AreaCase, step: str, *, actor, reason: str = "") -> AreaCase:
@@ -152,7 +176,8 @@ def _province_officer(actor, area_code: str) -> None:
 
 
 def _frame(county: Area, year: int):
-    """The villages of the county (poor that year or not) and its exited and poor households."""
+    """The villages of the county (poor that year or not) and its households exited or poor at the end of
+    the year checked, as the registry stood then (registered by that year, status from the trail)."""
     flags = AreaFlag.objects.filter(kind=AreaFlag.Kind.POOR_VILLAGE, area__code__startswith=county.prefix)
     poor = {flag.area_id for flag in flags if flag.active_in(year)}
     codes = Area.objects.filter(level=Level.VILLAGE, code__startswith=county.prefix).values_list("code",
@@ -161,8 +186,7 @@ def _frame(county: Area, year: int):
     strata = {HouseholdStatus.EXITED: sampling.EXITED, HouseholdStatus.POOR: sampling.POOR,
               HouseholdStatus.RETURNED: sampling.POOR}
     households = [(pk, village, strata[status]) for pk, village, status in
-                  Household.objects.filter(village__code__startswith=county.prefix, status__in=list(strata))
-                  .values_list("id", "village_id", "status")]
+                  incidence.statuses_at(county.prefix, year) if status in strata]
     return villages, households
 
 
@@ -176,11 +200,23 @@ def preview_sample(county_code: str, year: int, seed: int) -> sampling.Drawn:
                              Key.SAMPLE_HOUSEHOLDS_PER_VILLAGE, year, county.code)))
 
 
+def _drawn_once(county: Area, year: int) -> None:
+    """A county-year is sampled once: a check that fails is not drawn again until one passes."""
+    Area.objects.select_for_update().filter(pk=county.pk).first()  # two draws at once: one waits
+    earlier = exit_reports.latest_sample(county.code, year)
+    if earlier is not None:
+        raise DomainError(_("The third-party sample of %(county)s for %(year)s is drawn once, and it is "
+                            "drawn already: sample %(sample)s (seed %(seed)s, drawn %(drawn)s).") % {
+            "county": county.name, "year": year, "sample": earlier.pk, "seed": earlier.seed,
+            "drawn": clock.localdate(earlier.drawn_at).isoformat()})
+
+
 @transaction.atomic
 def draw_sample(county_code: str, year: int, *, actor, seed: int) -> Sample:
     county = exit_reports.area_of(county_code, Level.COUNTY)
     _province_officer(actor, county.code)
     _check_year(year)
+    _drawn_once(county, year)
     drawn = preview_sample(county.code, year, seed)
     if not drawn.households:
         raise DomainError(_("The county has no exited or poor households to sample."))
@@ -194,39 +230,66 @@ def draw_sample(county_code: str, year: int, *, actor, seed: int) -> Sample:
     return sample
 
 
+PAST_ASSESSMENT = ("assessed", "notice", "exited")
+
+
+def _open_to_results(sample: Sample) -> Sample:
+    """The sample locked (an assessment waits for an entry under way, and the reverse), refused when an
+    assessment has relied on its results: they stand as they were judged."""
+    sample = procedure.locked(Sample, sample.pk)
+    cases = AreaCase.objects.filter(kind=AreaCase.Kind.COUNTY_EXIT, area_id=sample.county_id,
+                                    year=sample.year)
+    assessments = CaseEvent.objects.filter(area_case__in=cases, step="assess").values_list("data", flat=True)
+    if any((data or {}).get("sample") in (None, sample.pk) for data in assessments) \
+            or cases.filter(state__in=PAST_ASSESSMENT).exists():
+        raise InvalidTransition(_("The results of this sample can no longer change: the exit assessment of "
+                                  "%(county)s for %(year)s has relied on them.") % {
+            "county": sample.county.name, "year": sample.year})
+    return sample
+
+
 @transaction.atomic
 def enter_household_result(sampled: SampledHousehold, *, actor, surveyed: bool, wrongly_exited: bool | None,
                            approves: bool | None, note: str = "") -> SampledHousehold:
-    sampled = procedure.locked(SampledHousehold, sampled.pk)
     _province_officer(actor, sampled.sample.county_id)
+    sample = _open_to_results(sampled.sample)
+    sampled = procedure.locked(SampledHousehold, sampled.pk)
     if sampled.stratum == sampling.EXITED and surveyed and wrongly_exited is None:
         raise DomainError(_("Say whether the household exited wrongly."), field="wrongly_exited")
     if sampled.stratum != sampling.EXITED and wrongly_exited:
         raise DomainError(_("Only an exited household can have exited wrongly."), field="wrongly_exited")
     if surveyed and approves is None:
         raise DomainError(_("Say whether the household approves of the work."), field="approves")
-    sampled.surveyed = bool(surveyed)
-    sampled.wrongly_exited = wrongly_exited if sampled.stratum == sampling.EXITED and surveyed else None
-    sampled.approves = approves if surveyed else None
-    sampled.note = note.strip()[:300]
+    found = {"surveyed": bool(surveyed),
+             "wrongly_exited": wrongly_exited if sampled.stratum == sampling.EXITED and surveyed else None,
+             "approves": approves if surveyed else None, "note": note.strip()[:300]}
+    changes = {name: (getattr(sampled, name), value) for name, value in found.items()}
+    for name, value in found.items():
+        setattr(sampled, name, value)
+    sampled.entered_by, sampled.entered_at = actor, clock.now()
     sampled.save()
-    compute_results(sampled.sample)
+    audit.record(sampled.household, actor, "sample", sampled.pk, AuditEvent.Action.CHANGE, changes,
+                 reason=_("Third-party check of %(year)s, sample %(sample)s") % {"year": sample.year,
+                                                                                 "sample": sample.pk})
+    compute_results(sample)
     return sampled
 
 
 @transaction.atomic
 def enter_village_result(sampled: SampledVillage, *, actor, population_checked: int, missed_found: int
                          ) -> SampledVillage:
-    sampled = procedure.locked(SampledVillage, sampled.pk)
     _province_officer(actor, sampled.sample.county_id)
+    sample = _open_to_results(sampled.sample)
+    sampled = procedure.locked(SampledVillage, sampled.pk)
     if population_checked < 0 or missed_found < 0:
         raise DomainError(_("Enter counts of zero or more."), field="missed_found")
     if missed_found > population_checked:
         raise DomainError(_("The missed poor found cannot outnumber the residents checked."),
                           field="missed_found")
     sampled.population_checked, sampled.missed_found = population_checked, missed_found
+    sampled.entered_by, sampled.entered_at = actor, clock.now()
     sampled.save()
-    compute_results(sampled.sample)
+    compute_results(sample)
     return sampled
 
 

@@ -109,7 +109,7 @@ def area_case_detail(request, pk: int):
              for step in machine.next_steps(case.kind, case.state, request.scope.role)]
     notices = list(case.notices.prefetch_related("objections__answered_by").order_by("round", "starts_on"))
     answering = {n.pk: request.scope.role in procedure.answering_roles(n) for n in notices}
-    sample = exit_reports.latest_sample(case.area_id, case.year) if case.kind == "county_exit" else None
+    sample = _case_sample(case) if case.kind == "county_exit" else None
     # A case opened elsewhere (the demo's history) may keep only its headline figures.
     kept = "criteria" in case.report
     report = case.report if kept else _fresh_report(case, None)
@@ -140,11 +140,16 @@ def area_objection_answer(request, pk: int):
     return redirect("identification:area_case", case.pk)
 
 
+def _case_sample(case: AreaCase):
+    """The sample the assessment judged with; before any assessment, the county-year's sample."""
+    return area_actions.assessed_sample(case) or exit_reports.latest_sample(case.area_id, case.year)
+
+
 def _fresh_report(case: AreaCase, scope: Scope | None) -> dict:
     if case.kind == AreaCase.Kind.VILLAGE_EXIT:
         return exit_reports.village_exit_report(case.area_id, case.year, scope=scope,
                                                 considerations=case.report.get("considerations", {}))
-    return exit_reports.county_exit_report(case.area_id, case.year, scope=scope)
+    return exit_reports.county_exit_report(case.area_id, case.year, scope=scope, sample=_case_sample(case))
 
 
 @registry_exporter

@@ -85,6 +85,17 @@ def _status_events(prefix: str) -> dict[int, list[tuple[datetime.datetime, str, 
     return trails
 
 
+def statuses_at(prefix: str, year: int) -> list[tuple[int, str, str]]:
+    """(household id, village code, status at the end of `year`) of the households under `prefix`
+    registered by that year, in id order: the registry as it stood then."""
+    trails = _status_events(prefix)
+    end = year_end(year)
+    rows = (Household.objects.filter(village__code__startswith=prefix, registered_year__lte=year)
+            .order_by("id").values_list("id", "village_id", "status"))
+    return [(pk, village, status_at(trails.get(pk, []), status, year, end))
+            for pk, village, status in rows.iterator(chunk_size=5000)]
+
+
 def poor_households(prefix: str, years: Iterable[int]) -> dict[int, dict[int, tuple[str, int]]]:
     """{year: {household id: (village code, poor persons)}} of the households poor at each year end."""
     years = sorted(set(years))

@@ -216,6 +216,9 @@ class SampledVillage(models.Model):
     population_checked = models.PositiveIntegerField(_("non-registered residents checked"), null=True,
                                                      blank=True)
     missed_found = models.PositiveIntegerField(_("missed poor found"), null=True, blank=True)
+    entered_by = models.ForeignKey(USER, models.PROTECT, null=True, blank=True, related_name="+",
+                                   verbose_name=_("entered by"))
+    entered_at = models.DateTimeField(_("entered"), null=True, blank=True)
 
     class Meta:
         ordering = ["sample_id", "village_id"]
@@ -234,6 +237,9 @@ class SampledHousehold(models.Model):
     wrongly_exited = models.BooleanField(_("wrongly exited"), null=True, blank=True)
     approves = models.BooleanField(_("approves of the work"), null=True, blank=True)
     note = models.CharField(_("note"), max_length=300, blank=True)
+    entered_by = models.ForeignKey(USER, models.PROTECT, null=True, blank=True, related_name="+",
+                                   verbose_name=_("entered by"))
+    entered_at = models.DateTimeField(_("entered"), null=True, blank=True)
 
     class Meta:
         ordering = ["sample_id", "household_id"]
