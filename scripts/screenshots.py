@@ -96,7 +96,33 @@ def main(base: str) -> None:
         page.goto(household_url)
         page.click("#language-form button")
         page.screenshot(path=OUT / "6-household-english.png", full_page=True)
+        page.click("#language-form button")
+        procedures(browser, base, page)
         browser.close()
+
+
+def procedures(browser, base: str, county) -> None:
+    """Issue 4's screens: the public notice, a case on notice, the monitoring list, an exit report, the
+    standards."""
+    public = browser.new_context(base_url=base, viewport={"width": 1280, "height": 640},
+                                 locale="zh-CN").new_page()
+    public.goto("/notices/")
+    public.locator("#notices tbody a").first.click()
+    public.screenshot(path=OUT / "9-public-notice.png", full_page=True)
+    cadre = browser.new_context(base_url=base, viewport={"width": 1280, "height": 900},
+                                locale="zh-CN").new_page()
+    sign_in(cadre, "cadre2")  # the demo's case on notice, with an objection waiting, is in cadre2's village
+    cadre.goto("/cases/?state=first_notice")
+    cadre.locator("#case-list tbody a").first.click()
+    cadre.screenshot(path=OUT / "10-case-on-notice.png", full_page=True)
+    sign_in(cadre, "cadre")
+    cadre.goto("/monitoring/")
+    cadre.screenshot(path=OUT / "11-monitoring.png", full_page=True)
+    county.goto("/exits/?kind=county_exit")
+    county.locator("table a").first.click()
+    county.screenshot(path=OUT / "12-county-exit.png")
+    county.goto("/policy/")
+    county.screenshot(path=OUT / "13-standards.png")
 
 
 if __name__ == "__main__":

@@ -117,7 +117,7 @@ def test_county_exit_needs_a_complete_passing_sample(cast, two_villages, calenda
     # The county-year is sampled once: a failing check is not redrawn with another seed until it passes.
     with pytest.raises(DomainError) as again:
         area_actions.draw_sample(XIJI, 2016, actor=cast["province"], seed=8)
-    assert "once" in again.value.message and str(sample.pk) in again.value.message
+    assert "只抽取一次" in again.value.message and str(sample.pk) in again.value.message
     assert Sample.objects.count() == 1
     # Corrected before any assessment relied on them, the results pass.
     _enter_results(sample, cast)

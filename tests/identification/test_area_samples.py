@@ -38,8 +38,8 @@ def test_a_county_year_is_sampled_once(cast, two_villages):
     sample = area_actions.draw_sample(XIJI, 2016, actor=cast["province"], seed=5)
     with pytest.raises(DomainError) as refused:
         area_actions.draw_sample(XIJI, 2016, actor=cast["province"], seed=6)
-    assert "drawn once" in refused.value.message
-    assert f"sample {sample.pk}" in refused.value.message and "seed 5" in refused.value.message
+    assert "只抽取一次" in refused.value.message  # the default language, Chinese
+    assert f"抽样{sample.pk}" in refused.value.message and "种子5" in refused.value.message
     assert list(Sample.objects.values_list("pk", flat=True)) == [sample.pk]
 
 
@@ -71,7 +71,7 @@ def test_results_an_assessment_relied_on_cannot_change(cast, two_villages, calen
     with pytest.raises(InvalidTransition) as refused:
         area_actions.enter_household_result(household, actor=cast["province"], surveyed=False,
                                             wrongly_exited=None, approves=None)
-    assert "relied on" in refused.value.message
+    assert "已依据这些结果" in refused.value.message
     with pytest.raises(InvalidTransition):
         area_actions.enter_village_result(village, actor=cast["province"], population_checked=100,
                                           missed_found=50)

@@ -10,7 +10,7 @@ class IdentificationConfig(AppConfig):
         # The household's audit trail names these records and translates their fields.
         from jingzhun.registry.audit import ENTITY_MODELS
 
-        from .models import Assistance, Case, Hardship, Objection, Risk
+        from .models import Assistance, Case, Hardship, Objection, Risk, SampledHousehold
 
         ENTITY_MODELS.update({"case": Case, "objection": Objection, "risk": Risk, "hardship": Hardship,
-                              "assistance": Assistance})
+                              "assistance": Assistance, "sample": SampledHousehold})

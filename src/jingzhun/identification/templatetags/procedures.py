@@ -1,6 +1,7 @@
 from django import template
 
 from jingzhun.identification import machine
+from jingzhun.policy.models import Key
 
 register = template.Library()
 
@@ -19,3 +20,8 @@ def state_label(state: str) -> str:
 def step_label(name: str, kind: str) -> str:
     step = machine.PROCEDURES.get(kind, {}).get(name)
     return str(step.label) if step else name
+
+
+@register.filter
+def standard_label(key: str) -> str:
+    return str(Key(key).label) if key in Key.values else key
