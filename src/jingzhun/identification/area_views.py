@@ -26,6 +26,7 @@ from .area_forms import (
     VillageExitForm,
     VillageResultForm,
 )
+from .case_views import answer_from_form
 from .forms import AnswerForm, StepForm
 from .models import AreaCase, Objection, Sample, SampledHousehold, SampledVillage
 
@@ -126,17 +127,7 @@ def area_objection_answer(request, pk: int):
     objection = (Objection.objects.select_related("notice")
                  .filter(pk=pk, notice__area_case__isnull=False).first())
     case = get_area_case(request.scope, objection.notice.area_case_id if objection else 0)
-    form = AnswerForm(request.POST)
-    if form.is_valid():
-        try:
-            procedure.answer_objection(objection, actor=request.user, answer=form.cleaned_data["answer"],
-                                       outcome=form.cleaned_data["outcome"])
-        except DomainError as error:
-            messages.error(request, error.message)
-        else:
-            messages.success(request, _("The objection is answered."))
-    else:
-        messages.error(request, _("Write the answer and choose the outcome."))
+    answer_from_form(request, objection)
     return redirect("identification:area_case", case.pk)
 
 
@@ -262,6 +253,19 @@ def sample_detail(request, pk: int):
     })
 
 
+def _enter_result(request, form_class, enter, sampled) -> None:
+    form = form_class(request.POST)
+    if form.is_valid():
+        try:
+            enter(sampled, actor=request.user, **form.cleaned_data)
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("The result is saved."))
+    else:
+        messages.error(request, _("Check the result entered."))
+
+
 def _result_redirect(sample_pk: int, anchor: str):
     return redirect(f"{redirect('identification:sample', sample_pk).url}#{anchor}")
 
@@ -273,16 +277,7 @@ def sample_household_result(request, pk: int, row: int):
     sampled = SampledHousehold.objects.filter(sample=sample, pk=row).first()
     if sampled is None:
         raise Http404
-    form = HouseholdResultForm(request.POST)
-    if form.is_valid():
-        try:
-            area_actions.enter_household_result(sampled, actor=request.user, **form.cleaned_data)
-        except DomainError as error:
-            messages.error(request, error.message)
-        else:
-            messages.success(request, _("The result is saved."))
-    else:
-        messages.error(request, _("Check the result entered."))
+    _enter_result(request, HouseholdResultForm, area_actions.enter_household_result, sampled)
     return _result_redirect(sample.pk, f"household-{sampled.pk}")
 
 
@@ -293,14 +288,5 @@ def sample_village_result(request, pk: int, row: int):
     sampled = SampledVillage.objects.filter(sample=sample, pk=row).first()
     if sampled is None:
         raise Http404
-    form = VillageResultForm(request.POST)
-    if form.is_valid():
-        try:
-            area_actions.enter_village_result(sampled, actor=request.user, **form.cleaned_data)
-        except DomainError as error:
-            messages.error(request, error.message)
-        else:
-            messages.success(request, _("The result is saved."))
-    else:
-        messages.error(request, _("Check the result entered."))
+    _enter_result(request, VillageResultForm, area_actions.enter_village_result, sampled)
     return _result_redirect(sample.pk, f"village-{sampled.pk}")

@@ -138,6 +138,12 @@ def objection_answer(request, pk: int):
     objection = (Objection.objects.select_related("notice__case")
                  .filter(pk=pk, notice__case__isnull=False).first())
     case = case_queries.get_case(request.scope, objection.notice.case_id if objection else 0)
+    answer_from_form(request, objection)
+    return redirect("identification:case", case.pk)
+
+
+def answer_from_form(request, objection: Objection) -> None:
+    """Answer an objection of a notice the caller has found in the user's scope; the outcome as a message."""
     form = AnswerForm(request.POST)
     if form.is_valid():
         try:
@@ -149,7 +155,6 @@ def objection_answer(request, pk: int):
             messages.success(request, _("The objection is answered."))
     else:
         messages.error(request, _("Write the answer and choose the outcome."))
-    return redirect("identification:case", case.pk)
 
 
 @registry_reader
