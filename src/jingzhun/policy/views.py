@@ -1,5 +1,4 @@
 import copy
-import csv
 from functools import wraps
 
 from django.contrib import messages
@@ -12,6 +11,7 @@ from django.utils.translation import gettext as _
 from jingzhun import clock
 from jingzhun.errors import DomainError
 from jingzhun.registry.decorators import registry_reader
+from jingzhun.registry.intake.export_xlsx import csv_lines
 
 from . import actions, display
 from .forms import StandardEditForm, StandardForm
@@ -106,11 +106,10 @@ def csv_rows(standards) -> list[list[str]]:
 
 @policy_reader
 def standards_csv(request):
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = (
-        f'attachment; filename="standards-{timezone.localtime(clock.now()):%Y%m%d}.csv"')
-    response.write("\ufeff")  # the byte-order mark Excel needs to read UTF-8
     rows = [line.standard for group in display.groups(Standard.objects.all(), request.scope)
             for line in group.lines]
-    csv.writer(response).writerows(csv_rows(rows))
+    header, *lines = csv_rows(rows)
+    response = HttpResponse(csv_lines(header, lines), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="standards-{timezone.localtime(clock.now()):%Y%m%d}.csv"')
     return response
