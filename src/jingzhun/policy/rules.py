@@ -4,9 +4,11 @@ the identification and exit criteria of a year. No database: rows and facts come
 import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.utils.translation import gettext_lazy as _
+
+from jingzhun.registry.rules import net_income_per_person
 
 # The twelve provinces of the western development region (西部大开发): Inner Mongolia, Guangxi,
 # Chongqing, Sichuan, Guizhou, Yunnan, Tibet, Shaanxi, Gansu, Qinghai, Ningxia, Xinjiang. Rules that
@@ -131,11 +133,11 @@ class HouseholdFacts:
 
     @property
     def per_person(self) -> Decimal | None:
-        if self.net_income is None or self.persons <= 0:
+        if self.net_income is None:
             return None
-        # Rounded as the registry rounds it (registry.rules.net_income_per_person), so the figure the
-        # decision states is the one the household's page shows.
-        return (Decimal(self.net_income) / self.persons).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+        # The registry's own derivation, so the figure the decision states is the one the household's
+        # page shows.
+        return net_income_per_person(self.net_income, self.persons)
 
 
 @dataclass(frozen=True)
