@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "jingzhun.registry",
     "jingzhun.policy",
     "jingzhun.identification",
+    "jingzhun.assistance",
     "jingzhun.web",
     "jingzhun.demo",
 ]
@@ -112,6 +113,10 @@ TIME_ZONE = "Asia/Shanghai"
 USE_TZ = True
 
 STATIC_URL = "static/"
+# Uploaded files (visit photos) live under var/media and are served only through views that check the
+# reader's scope: there is no public MEDIA_URL.
+MEDIA_ROOT = VAR_DIR / "media"
+VISIT_PHOTO_MAX_BYTES = int(os.environ.get("JINGZHUN_PHOTO_MAX_MB", "15")) * 2**20
 # Only a deployment that runs collectstatic sets this; the demo serves files from the apps.
 STATIC_ROOT = os.environ.get("STATIC_ROOT") or None
 # Serve static files straight from the apps: no collectstatic step before the demo.

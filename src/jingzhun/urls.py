@@ -7,4 +7,5 @@ urlpatterns = [
     path("", include("jingzhun.registry.urls")),
     path("policy/", include("jingzhun.policy.urls")),
     path("", include("jingzhun.identification.urls")),
+    path("", include("jingzhun.assistance.urls")),
 ]

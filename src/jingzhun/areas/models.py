@@ -86,6 +86,7 @@ class Role(models.TextChoices):
     VILLAGE_CADRE = "village_cadre", _("village cadre")
     HELPER = "helper", _("helper")
     AUDITOR = "auditor", _("auditor")
+    PAIRING_PARTNER = "pairing_partner", _("pairing partner")
 
 
 class Post(models.Model):
@@ -95,6 +96,7 @@ class Post(models.Model):
     role = models.CharField(_("role"), max_length=24, choices=Role.choices)
     area = models.ForeignKey(Area, models.PROTECT, related_name="posts", verbose_name=_("area"))
     unit = models.CharField(_("work unit"), max_length=120, blank=True)
+    title = models.CharField(_("position"), max_length=60, blank=True)  # 职务, as helper records name it
     phone = models.CharField(_("phone"), max_length=20, blank=True)
 
     class Meta:

@@ -18,6 +18,10 @@ class Capabilities:
     exports: bool
     own_households_only: bool = False
     edits_policy: bool = False  # poverty lines, thresholds and criteria
+    # Pairing partners sign in to their pairings only: no household, area or registry page.
+    reads_registry: bool = True
+    # Helpers record visits and deliveries for their own households without editing the registry.
+    helps_households: bool = False
 
 
 # Province and prefecture officers oversee, they do not register; helpers and auditors only read.
@@ -27,8 +31,10 @@ CAPABILITIES: dict[str, Capabilities] = {
     Role.COUNTY_OFFICER: Capabilities(Level.COUNTY, True, True, True),
     Role.TOWNSHIP_OFFICER: Capabilities(Level.TOWNSHIP, True, True, True),
     Role.VILLAGE_CADRE: Capabilities(Level.VILLAGE, True, True, True),
-    Role.HELPER: Capabilities(Level.VILLAGE, False, False, False, own_households_only=True),
+    Role.HELPER: Capabilities(Level.VILLAGE, False, False, False, own_households_only=True,
+                              helps_households=True),
     Role.AUDITOR: Capabilities(Level.COUNTY, False, False, True),
+    Role.PAIRING_PARTNER: Capabilities(Level.PROVINCE, False, False, False, reads_registry=False),
 }
 
 
@@ -44,8 +50,17 @@ class Scope:
         return CAPABILITIES.get(self.role) if self.role else None
 
     @property
-    def reads_registry(self) -> bool:
+    def signed_in(self) -> bool:
+        """Holds a post of any role (the public and users without a post hold none)."""
         return self.capabilities is not None
+
+    @property
+    def reads_registry(self) -> bool:
+        return bool(self.capabilities and self.capabilities.reads_registry)
+
+    @property
+    def helps_households(self) -> bool:
+        return bool(self.capabilities and self.capabilities.helps_households)
 
     @property
     def edits_registry(self) -> bool:

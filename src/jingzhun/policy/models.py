@@ -24,6 +24,11 @@ class Key(models.TextChoices):
     SAMPLE_VILLAGES = "sample_villages", _("third-party check: villages sampled per county")
     SAMPLE_HOUSEHOLDS_PER_VILLAGE = "sample_households_per_village", _(
         "third-party check: households sampled per sampled village")
+    VISIT_INTERVAL_DAYS = "visit_interval_days", _("days from a helper's visit to the next one due")
+    UNVISITED_ALERT_DAYS = "unvisited_alert_days", _("a household counts as unvisited after this many days")
+    HELPER_HOUSEHOLDS_NORM = "helper_households_norm", _("households one helper answers for, at most")
+    WORK_TEAM_MIN_MEMBERS = "work_team_min_members", _("resident work team: members at least")
+    WORK_TEAM_TERM_YEARS = "work_team_term_years", _("resident work team: term of at least this many years")
 
 
 class Standard(models.Model):

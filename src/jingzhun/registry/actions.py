@@ -271,3 +271,19 @@ def change_status(household: Household, to: str, *, actor, reason: str) -> House
     audit.record(household, actor, "household", household.pk, AuditEvent.Action.STATUS,
                  {"status": (old, to)}, reason=reason)
     return household
+
+
+@transaction.atomic
+def set_helper(household: Household, helper, *, actor, reason: str = "") -> Household:
+    """Point the household at its responsible helper (None: nobody). The assistance app keeps the
+    assignments' history and calls this so the registry's pointer, which scopes helpers, stays current."""
+    household = _locked(household, actor)
+    old = household.helper_id
+    new = helper.pk if helper is not None else None
+    if old == new:
+        return household
+    household.helper_id = new
+    household.save(update_fields=["helper", "updated_at"])
+    audit.record(household, actor, "household", household.pk, AuditEvent.Action.CHANGE,
+                 {"helper": (old, new)}, reason=reason)
+    return household

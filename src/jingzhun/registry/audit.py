@@ -7,6 +7,7 @@ cell, which keeps a million-row import's trail small while still saying exactly 
 
 import json
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils import timezone
@@ -72,6 +73,8 @@ def record(household: Household, actor, entity: str, entity_id: int | None, acti
 def _display(model, field_name: str, raw: str, scope: Scope, cause_names: dict[str, str]) -> str:
     if not raw:
         return ""
+    if field_name in PERSON_FIELDS and raw.isdigit():
+        return _person_name(int(raw))
     if field_name == "id_number" and not scope.sees_id_numbers:
         return mask_id_number(raw)
     if field_name in {"main_cause", "other_causes"}:
@@ -85,6 +88,15 @@ def _display(model, field_name: str, raw: str, scope: Scope, cause_names: dict[s
     if isinstance(field, models.BooleanField):
         return _("yes") if raw == "1" else _("no")
     return raw
+
+
+# Fields holding a user's id (a responsible helper): the trail names the person.
+PERSON_FIELDS = {"helper"}
+
+
+def _person_name(pk: int) -> str:
+    user = get_user_model().objects.filter(pk=pk).only("username", "first_name", "last_name").first()
+    return (user.get_full_name() or user.username) if user else str(pk)
 
 
 def _pieces(event: AuditEvent):

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from jingzhun.errors import DomainError
 
-from . import actions, audit, duplicate_queries, export_jobs, queries, rules
+from . import actions, audit, duplicate_queries, export_jobs, panels, queries, rules
 from .choices import HouseholdStatus, HouseholdType
 from .decorators import registry_editor, registry_exporter, registry_reader
 from .export import export_response, members_xlsx_response, template_response
@@ -88,6 +88,7 @@ def household_detail(request, pk: int):
         "trail": trail,
         "today": datetime.date.today(),
         "duplicate_flags": duplicate_queries.open_flags_of_household(request.scope, household.pk),
+        "panels": panels.for_household(request, household),
     })
 
 

@@ -10,6 +10,7 @@ from django.utils import translation
 
 from jingzhun.areas.loader import load_ningxia
 from jingzhun.areas.models import Role
+from jingzhun.assistance.catalogue import ensure_catalogue
 from jingzhun.demo.generate import generate_region
 from jingzhun.demo.live_cases import LIVE_APPLICANTS, open_live_cases
 from jingzhun.demo.users import PASSWORD, create_demo_users
@@ -77,6 +78,7 @@ class Command(BaseCommand):
         call_command("flush", verbosity=0, interactive=False)
         ensure_causes()  # flush empties the migration's data too
         ensure_standards()
+        ensure_catalogue()
         return f"{connection.vendor} database {db['NAME']}"
 
     def sign_in_table(self, demo) -> None:
