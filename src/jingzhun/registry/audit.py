@@ -70,11 +70,9 @@ def record(household: Household, actor, entity: str, entity_id: int | None, acti
         for field, old, new in event_fields(action, changes)])
 
 
-def _display(model, field_name: str, raw: str, scope: Scope, cause_names: dict[str, str]) -> str:
+def _display(model, field_name: str, raw: str, scope: Scope, cause_names: dict[str, str], related) -> str:
     if not raw:
         return ""
-    if field_name in PERSON_FIELDS and raw.isdigit():
-        return _person_name(int(raw))
     if field_name == "id_number" and not scope.sees_id_numbers:
         return mask_id_number(raw)
     if field_name in {"main_cause", "other_causes"}:
@@ -83,6 +81,8 @@ def _display(model, field_name: str, raw: str, scope: Scope, cause_names: dict[s
         field = model._meta.get_field(field_name)
     except FieldDoesNotExist:
         return raw
+    if field.many_to_one:  # a helper, a measure, a cause: named, not numbered
+        return related(field.related_model, raw)
     if field.choices:
         return {str(k): str(v) for k, v in field.flatchoices}.get(raw, raw)
     if isinstance(field, models.BooleanField):
@@ -90,13 +90,23 @@ def _display(model, field_name: str, raw: str, scope: Scope, cause_names: dict[s
     return raw
 
 
-# Fields holding a user's id (a responsible helper): the trail names the person.
-PERSON_FIELDS = {"helper"}
+def _related_names():
+    """A name for a related record's key, each looked up once per trail."""
+    found: dict[tuple, str] = {}
+    User = get_user_model()
 
+    def name(model, raw: str) -> str:
+        if (model, raw) not in found:
+            record = model.objects.filter(pk=raw).first()
+            if record is None:
+                found[model, raw] = raw
+            elif model is User:
+                found[model, raw] = record.get_full_name() or record.username
+            else:
+                found[model, raw] = str(record)
+        return found[model, raw]
 
-def _person_name(pk: int) -> str:
-    user = get_user_model().objects.filter(pk=pk).only("username", "first_name", "last_name").first()
-    return (user.get_full_name() or user.username) if user else str(pk)
+    return name
 
 
 def _pieces(event: AuditEvent):
@@ -113,6 +123,7 @@ def trail(events: list[AuditEvent], scope: Scope) -> list[dict]:
     """Events grouped per save (same moment, actor, record and action), labels translated and
     ID numbers masked for roles that do not see them."""
     cause_names = {c.code: str(c) for c in Cause.objects.all()}
+    related = _related_names()
     pieces = [(event, *piece) for event in events for piece in _pieces(event)]
     names = dict(Member.objects.filter(pk__in={pk for _e, entity, pk, _f in pieces if entity == "member"})
                  .values_list("pk", "name"))
@@ -130,8 +141,8 @@ def trail(events: list[AuditEvent], scope: Scope) -> list[dict]:
         for name, old, new in fields:
             groups[-1]["changes"].append({
                 "field": _label(model, name),
-                "old": _display(model, name, old, scope, cause_names),
-                "new": _display(model, name, new, scope, cause_names),
+                "old": _display(model, name, old, scope, cause_names, related),
+                "new": _display(model, name, new, scope, cause_names, related),
             })
     for group in groups:
         group["changes"].reverse()  # newest-first events, but fields read in the order they were written

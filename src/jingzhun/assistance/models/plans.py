@@ -18,8 +18,8 @@ class HelperAssignment(models.Model):
                                   verbose_name=_("household"))
     helper = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="helper_assignments",
                                verbose_name=_("responsible helper"))
-    started_on = models.DateField(_("from"))
-    ended_on = models.DateField(_("until"), null=True, blank=True)
+    started_on = models.DateField(_("assigned on"))
+    ended_on = models.DateField(_("assignment ended on"), null=True, blank=True)
     assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True,
                                     related_name="+", verbose_name=_("assigned by"))
     reason = models.CharField(_("reason"), max_length=200, blank=True)

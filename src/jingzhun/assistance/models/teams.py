@@ -37,8 +37,8 @@ class TeamMember(models.Model):
     unit = models.CharField(_("work unit"), max_length=120)
     position = models.CharField(_("position"), max_length=16, choices=Position.choices)
     phone = models.CharField(_("phone"), max_length=20, blank=True)
-    started_on = models.DateField(_("from"))
-    ended_on = models.DateField(_("until"), null=True, blank=True)
+    started_on = models.DateField(_("joined the team on"))
+    ended_on = models.DateField(_("left the team on"), null=True, blank=True)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True,
                              related_name="team_memberships", verbose_name=_("user account"))
 
