@@ -149,8 +149,11 @@ class VillageStatus:
 
     @property
     def problems(self) -> list[tuple[str, str]]:
-        codes = self.check.problems if self.check else ()
-        return [(code, str(team_rules.PROBLEMS[code])) for code in codes]
+        return [(code, str(team_rules.PROBLEMS[code])) for code in self.codes]
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        return self.check.problems if self.check else ()
 
 
 def _statuses(scope: Scope, area: Area, year: int, villages: list[Area]) -> list[VillageStatus]:
