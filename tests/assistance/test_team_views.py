@@ -177,6 +177,9 @@ def test_withdrawing_through_the_form_ends_the_members(client, cast, team):
     assert not team.members.filter(ended_on__isnull=True).exists()
     text = client.get(team_url(team)).content.decode()
     assert 'data-state="withdrawn"' in text and 'id="withdraw-form"' not in text
+    again = client.post(team_url(team, "_add_member"), {"add-name": "赵刚", "add-position": "member",
+                                                        "add-started_on": "2021-06-10"})
+    assert again.status_code == 409 and not team.members.filter(name="赵刚").exists()
 
 
 @pytest.mark.parametrize("who, status", [("township", 403), ("cadre_a", 403), ("province", 403),
@@ -222,6 +225,11 @@ def test_the_new_team_form_shows_member_errors_and_a_serving_team(client, cast, 
         "members-TOTAL_FORMS": "1", "members-INITIAL_FORMS": "0",
         "members-0-name": "马林", "members-0-position": "member", "members-0-phone": "139"})
     assert response.context["rows"].forms[0].errors["phone"]
+    response = client.post(f"{NEW}?village={VILLAGE_B}", {
+        "sending_unit": "固原市教育局", "started_on": "2021-04-01", "term_ends_on": "2021-03-01",
+        "members-TOTAL_FORMS": "1", "members-INITIAL_FORMS": "0",
+        "members-0-name": "马林", "members-0-position": "member"})
+    assert response.context["form"].errors["term_ends_on"]  # the action's refusal, at its field
     assert not WorkTeam.objects.filter(village_id=VILLAGE_B).exists()
     text = client.get(NEW, {"village": VILLAGE_A}).content.decode()
     assert 'id="serving-notice"' in text and 'id="team-form"' not in text

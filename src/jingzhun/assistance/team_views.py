@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from jingzhun import clock
 from jingzhun.areas.models import Level
-from jingzhun.errors import DomainError, NotAllowed
+from jingzhun.errors import DomainError, InvalidTransition, NotAllowed
 from jingzhun.registry.decorators import registry_reader
 from jingzhun.registry.queries import visible_area
 
@@ -88,6 +88,8 @@ def _post(request, pk: int, name: str, form, act, done: str):
     """A form of the team page: validate, run the action, show its error at the field it names."""
     found = team_queries.get_team(request.scope, pk)
     _refuse_unless_manager(request.scope, found.village_id)
+    if found.ended_on is not None:  # its page has no forms left to show an error in
+        raise InvalidTransition(_("This team has been withdrawn; its record can no longer be changed."))
     form = form(found)
     if form.is_valid():
         try:
