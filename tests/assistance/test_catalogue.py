@@ -194,8 +194,9 @@ def test_rows_outside_the_user_s_power_are_read_only_on_the_pages(client, cast):
     page = client.get(edit)
     assert page.status_code == 200 and page.context["form"] is None
     assert client.post(edit, {"rank": 5, "active": "on", "reason": "x"}).status_code == 403
-    assert client.post(NEW, {"jurisdiction": "", "cause": "illness", "measure": "skills_training",
-                             "rank": 1, "reason": "x"}).status_code == 200  # "" is not offered
+    national_row = client.post(NEW, {"jurisdiction": "", "cause": "illness", "measure": "skills_training",
+                                     "rank": 1, "reason": "x"})
+    assert national_row.status_code == 200 and national_row.context["form"].errors["jurisdiction"]
     assert not MeasureRule.objects.filter(measure_id="skills_training", cause_id="illness").exists()
     client.force_login(cast["township"])
     assert client.get(NEW).status_code == 403

@@ -149,6 +149,11 @@ def test_households_of_and_next_visits_of_serve_the_phone_page(cast, loaded):
     assert [(v.household_id, v.due_on) for v in visits] == [(households[2].pk, days_from_today(5)),
                                                            (households[1].pk, days_from_today(27))]
     assert visits[0].head_name == "马2"
+    actions.end_helper(households[2], actor=cast["cadre_a"], reason="moved away")
+    assert [v.household_id for v in helper_queries.next_visits_of(helper)] == [households[1].pk]
+    scope = scope_for(cast["county"])
+    listed = next(h for h in helper_queries.helpers_in(scope, visible_area(scope, XIJI)) if h.pk == helper.pk)
+    assert listed.next_due == days_from_today(27)  # the visit left behind is not the helper's to make
 
 
 @pytest.mark.parametrize("who, status", [

@@ -45,6 +45,14 @@ def _open_assignments_of(helper_ref) -> QuerySet[HelperAssignment]:
     return HelperAssignment.objects.filter(helper=helper_ref, ended_on__isnull=True)
 
 
+def _planned_visits(helper_ref) -> QuerySet[Visit]:
+    """Visits planned for households the helper answers for now (one left behind by an ended assignment
+    is the household's next helper's to make)."""
+    current = _open_assignments_of(OuterRef("helper")).filter(household=OuterRef("household"))
+    return Visit.objects.filter(Exists(current), helper=helper_ref, visited_on__isnull=True,
+                                due_on__isnull=False)
+
+
 # The list ---------------------------------------------------------------------------------------------
 
 def helpers_in(scope: Scope, area: Area, q: str = "", order: str = "name") -> QuerySet:
@@ -64,9 +72,7 @@ def helpers_in(scope: Scope, area: Area, q: str = "", order: str = "name") -> Qu
                        unvisited=_count(mine.filter(~_recently_visited(since, "household")), "helper"),
                        overdue=_count(PlannedMeasure.objects.filter(helper=helper, state__in=OPEN_MEASURE,
                                                                     due_on__lt=today), "helper"),
-                       next_due=Subquery(Visit.objects.filter(helper=helper, visited_on__isnull=True,
-                                                              due_on__isnull=False)
-                                         .order_by("due_on").values("due_on")[:1])))
+                       next_due=Subquery(_planned_visits(helper).order_by("due_on").values("due_on")[:1])))
     q = q.strip()
     if q:
         users = users.filter(Q(first_name__icontains=q) | Q(last_name__icontains=q) | Q(username__contains=q)
@@ -152,9 +158,7 @@ def next_visits_of(helper, limit: int | None = None) -> list[Visit]:
     carries its household (.household) and the head's name (.head_name)."""
     heads = Member.objects.filter(household=OuterRef("household"), relation=Relation.HEAD,
                                   left_on__isnull=True).order_by("joined_on", "id").values("name")[:1]
-    current = _open_assignments_of(helper).filter(household=OuterRef("household"))
-    visits = (Visit.objects.filter(helper=helper, visited_on__isnull=True, due_on__isnull=False)
-              .filter(Exists(current)).select_related("household__village")
+    visits = (_planned_visits(helper).select_related("household__village")
               .annotate(head_name=Subquery(heads)).order_by("due_on", "id"))
     return list(visits[:limit] if limit else visits)
 

@@ -50,7 +50,10 @@ class RuleForm(DomainErrorForm, forms.Form):
 
     def __init__(self, *args, scope, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["jurisdiction"].choices = jurisdiction_choices(scope)
+        choices = jurisdiction_choices(scope)
+        self.fields["jurisdiction"].choices = choices
+        # A choice field takes "" (national) without checking it is offered: only when it is.
+        self.fields["jurisdiction"].required = "" not in dict(choices)
 
     def values(self) -> dict:
         data = self.cleaned_data
