@@ -174,6 +174,7 @@ def test_one_user_per_role_with_the_right_post(region):
         "xiji": (Role.COUNTY_OFFICER, Level.COUNTY), "township": (Role.TOWNSHIP_OFFICER, Level.TOWNSHIP),
         "cadre": (Role.VILLAGE_CADRE, Level.VILLAGE), "cadre2": (Role.VILLAGE_CADRE, Level.VILLAGE),
         "helper": (Role.HELPER, Level.VILLAGE), "auditor": (Role.AUDITOR, Level.COUNTY),
+        "fujian": (Role.PAIRING_PARTNER, Level.PROVINCE), "xiamen": (Role.PAIRING_PARTNER, Level.COUNTY),
     }
     posts = {p.user.username: p for p in Post.objects.select_related("user", "area")}
     assert {name: (p.role, p.area.level) for name, p in posts.items()} == expected

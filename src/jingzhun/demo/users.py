@@ -56,6 +56,10 @@ def cast(cadre_village: str, cadre2_village: str) -> list[DemoUser]:
         DemoUser("cadre2", Role.VILLAGE_CADRE, village2, village2.name_zh),
         DemoUser("helper", Role.HELPER, village, "西吉县财政局"),
         DemoUser("auditor", Role.AUDITOR, areas[XIJI_CODE], "西吉县审计局"),
+        # Pairing partners' users (demo.partners gives them their PartnerAccount): Fujian, and Xiamen,
+        # paired with Xiji.
+        DemoUser("fujian", Role.PAIRING_PARTNER, areas[PROVINCE], "福建省人民政府"),
+        DemoUser("xiamen", Role.PAIRING_PARTNER, areas[XIJI_CODE], "厦门市人民政府"),
     ]
 
 

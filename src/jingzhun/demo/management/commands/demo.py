@@ -11,8 +11,11 @@ from django.utils import translation
 from jingzhun.areas.loader import load_ningxia
 from jingzhun.areas.models import Role
 from jingzhun.assistance.catalogue import ensure_catalogue
+from jingzhun.demo.assistance import build_assistance
 from jingzhun.demo.generate import generate_region
 from jingzhun.demo.live_cases import LIVE_APPLICANTS, open_live_cases
+from jingzhun.demo.partners import build_partners
+from jingzhun.demo.teams import build_teams
 from jingzhun.demo.users import PASSWORD, create_demo_users
 from jingzhun.demo.verification import verify_and_monitor
 from jingzhun.demo.years import run_years
@@ -52,6 +55,8 @@ class Command(BaseCommand):
                  f"Xiji for 2021; under way in the cadres' villages: {LIVE_APPLICANTS} identifications "
                  "(one on notice with an objection to answer), "
                  f"{int(bool(live.exit_proposed))} exit proposed.")
+        self.assistance_summary(build_assistance(summary.cadre_village, seed=seed, progress=True),
+                                build_teams(seed), build_partners(seed))
         elapsed = time.perf_counter() - started
         self.say("")
         self.sign_in_table(demo)
@@ -107,6 +112,16 @@ class Command(BaseCommand):
         line = ", ".join(f"{report['area']['name_en']} {report['year']} {report['incidence']['percent']}"
                          for report in years.county_reports.values())
         self.say(f"County exits (year evaluated, poverty incidence): {line}.")
+
+    def assistance_summary(self, help_, teams, partners) -> None:
+        self.say(f"Assistance in {help_.seconds:.1f} s: {help_.helpers:,} helpers for {help_.households:,} "
+                 f"registered households ({help_.reassigned:,} reassigned), {help_.plans:,} plans with "
+                 f"{help_.measures:,} measures ({help_.open_measures:,} open), "
+                 f"{help_.visits - help_.planned_visits:,} visits in the last six months and "
+                 f"{help_.planned_visits:,} planned ({help_.unvisited:,} households unvisited for over 90 "
+                 f"days); {teams[0]:,} work teams in {teams[1]:,} poor villages; {partners.partners} pairing "
+                 f"partners in {partners.pairings} pairings, {partners.commitments:,} commitments, "
+                 f"{partners.deliveries:,} deliveries.")
 
     def say(self, text: str) -> None:
         self.stdout.write(text)
