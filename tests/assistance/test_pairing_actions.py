@@ -197,6 +197,9 @@ def test_yanchi_cannot_touch_xiji_deliveries(pairs, cast):
         actions.record_delivery(pairs.xiji, 2021, "funds", "1", TODAY, VILLAGE_A, actor=cast["other_county"])
     delivery.refresh_from_db()
     assert delivery.withdrawn_at is None and delivery.confirmed_at is None
+    assert not queries.pairing_scope(cast["other_county"]).confirms(delivery)
+    assert not queries.pairing_scope(cast["other_county"]).withdraws(delivery)
+    assert queries.pairing_scope(cast["prefecture"]).confirms(delivery)
     yanchi = deliveries_to(YANCHI).get()  # the province pair's delivery to Yanchi is theirs
     actions.confirm_delivery(yanchi, actor=cast["other_county"])
 

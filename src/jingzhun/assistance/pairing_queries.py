@@ -135,14 +135,25 @@ def get_partner(ps: PairingScope, pk: int) -> Partner:
     return partner
 
 
-def partner_groups(ps: PairingScope) -> list[tuple[str, list[tuple[Partner, list[Pairing]]]]]:
-    """Partners by kind, each with the pairings the user sees, in the kinds' order."""
+def partner_groups(ps: PairingScope) -> list[tuple[str, list[tuple[Partner, list[Pairing], int]]]]:
+    """Partners by kind, each followed by its parts (with their depth), and the pairings the user sees."""
     pairings: dict[int, list[Pairing]] = {}
     for pairing in visible_pairings(ps).order_by("area_id", "start_year"):
         pairings.setdefault(pairing.partner_id, []).append(pairing)
+    partners = list(visible_partners(ps).select_related("parent"))
+    seen = {p.pk for p in partners}
+    children: dict[int | None, list[Partner]] = {}
+    for partner in partners:  # a part whose whole the user may not see stands on its own
+        children.setdefault(partner.parent_id if partner.parent_id in seen else None, []).append(partner)
     groups: dict[str, list] = {}
-    for partner in visible_partners(ps):
-        groups.setdefault(partner.kind, []).append((partner, pairings.get(partner.pk, [])))
+
+    def walk(partner: Partner, depth: int) -> None:
+        groups.setdefault(partner.kind, []).append((partner, pairings.get(partner.pk, []), depth))
+        for child in children.get(partner.pk, []):
+            walk(child, depth + 1)
+
+    for root in children.get(None, []):
+        walk(root, 0)
     return [(label, groups[kind]) for kind, label in Partner.Kind.choices if kind in groups]
 
 
@@ -175,8 +186,8 @@ def figures(pairing: Pairing, inside: str, year: int | None = None) -> rules.Pai
 
 
 def deliveries(pairing: Pairing, inside: str, year: int | None = None) -> QuerySet[Delivery]:
-    found = (Delivery.objects.select_related("pairing__partner", "area", "recorded_by", "confirmed_by",
-                                             "withdrawn_by")
+    found = (Delivery.objects.select_related("pairing__partner", "area__parent", "recorded_by",
+                                             "confirmed_by", "withdrawn_by")
              .filter(pairing__in=pair_members(pairing), area__code__startswith=inside)
              .order_by("-delivered_on", "-id"))
     return found.filter(year=year) if year else found
