@@ -46,7 +46,7 @@ def test_manager_gets_every_form(client, cast, helped):
     response = page_of(client, cast["cadre_a"], helped)
     measure = helped.plan.measures.first()
     found = ids_in(response, "assign-form", "end-form", "measure-form", "schedule-form", "record-visit-link",
-                   f"move-form-{measure.pk}", f"edit-form-{measure.pk}")
+                   f"move-form-{measure.pk}", f"cancel-form-{measure.pk}", f"edit-form-{measure.pk}")
     assert all(found.values()), found
     assert 'value="cancelled"' in response.content.decode()
 
@@ -74,7 +74,7 @@ def test_helper_gets_delivery_and_visit_forms_but_no_plan_or_assignment_forms(cl
     found = ids_in(response, f"move-form-{measure.pk}", "schedule-form", "record-visit-link")
     assert all(found.values()), found
     assert not any(ids_in(response, "assign-form", "end-form", "measure-form", "plan-form",
-                          f"edit-form-{measure.pk}").values())
+                          f"cancel-form-{measure.pk}", f"edit-form-{measure.pk}").values())
     row = response.context["rows"][0]
     assert row["moves"] == ["under_way", "delivered"]  # no cancel button for the helper
     assert 'value="cancelled"' not in response.content.decode()
@@ -217,6 +217,8 @@ def test_cancelling_needs_a_reason_at_its_field(client, cast, helped):
     response = client.post(url, {f"move-{measure.pk}-to": "cancelled"})
     form = next(r["move_form"] for r in response.context["rows"] if r["m"].pk == measure.pk)
     assert list(form.errors) == ["note"]
+    before = response.content.decode().split(f'id="cancel-form-{measure.pk}"')[0]
+    assert before.rsplit("<details", 1)[1].startswith(' class="edit" open>')  # the error is not folded away
     assert client.post(url, {f"move-{measure.pk}-to": "cancelled",
                              f"move-{measure.pk}-note": "户主已外出务工"}).status_code == 302
     measure.refresh_from_db()
@@ -231,7 +233,7 @@ def test_editing_a_measure(client, cast, helped):
               f"edit-{measure.pk}-start_on": "2021-05-01", f"edit-{measure.pk}-due_on": "2021-04-01"}
     response = client.post(url, values)
     row = next(r for r in response.context["rows"] if r["m"].pk == measure.pk)
-    assert list(row["edit_form"].errors) == ["due_on"] and row["failed"]
+    assert list(row["edit_form"].errors) == ["due_on"] and row["edit_failed"]
     response = client.post(url, {**values, f"edit-{measure.pk}-due_on": "2021-12-31"})
     assert response.status_code == 302
     measure.refresh_from_db()

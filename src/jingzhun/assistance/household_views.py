@@ -84,7 +84,7 @@ def _page(request, household, **forms):
         "edit_form": (forms.get(f"edit-{m.pk}") or hf.MeasureEditForm(prefix=f"edit-{m.pk}", planned=m,
                                                                     household=household))
         if manages and m.open else None,
-        "failed": f"move-{m.pk}" in forms or f"edit-{m.pk}" in forms,
+        "edit_failed": f"edit-{m.pk}" in forms,
     } for m in summary.measures]
     context = {
         "household": household, "summary": summary, "assignments": queries.assignments(household),
