@@ -299,3 +299,14 @@ def test_registry_household_page_panel_shows_helper_progress_and_next_visit(clie
     client.force_login(cast["auditor"])
     panel = client.get(reverse("registry:household", args=[helped.pk])).content.decode()
     assert 'id="help-panel"' in panel and 'id="panel-record-visit"' not in panel
+
+
+def test_a_second_press_on_a_delivered_measure_shows_why_in_its_row(client, cast, helped):
+    measure = helped.plan.measures.first()
+    actions.move_measure(measure, "delivered", actor=cast["helper"])
+    client.force_login(cast["helper"])
+    response = client.post(reverse("assistance:measure_move", args=[measure.pk]),
+                           {f"move-{measure.pk}-to": "delivered", f"move-{measure.pk}-on": clock.today()})
+    assert response.status_code == 200
+    row = response.content.decode().split(f'id="measure-{measure.pk}"')[1].split("</tr>")[0]
+    assert 'class="errors"' in row

@@ -185,3 +185,14 @@ def test_no_public_address_serves_the_photo_and_no_photo_is_404(client, cast, ph
     assert client.get("/media/" + photographed.photo.name).status_code == 404
     following = Visit.objects.get(household=planned.household, visited_on__isnull=True)
     assert client.get(reverse("assistance:visit_photo", args=[following.pk])).status_code == 404
+
+
+def test_delivering_a_measure_already_delivered_says_so(client, cast, planned, helped):
+    measure = helped.plan.measures.first()
+    actions.move_measure(measure, "delivered", actor=cast["cadre_a"])
+    client.force_login(cast["helper"])
+    response = client.post(reverse("assistance:visit", args=[planned.pk]),
+                           {"deliver": measure.pk, f"deliver-{measure.pk}-on": clock.today()})
+    assert response.status_code == 200
+    assert 'id="deliver-errors"' in response.content.decode()
+    assert response.context["stray_errors"]

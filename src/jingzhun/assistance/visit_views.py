@@ -41,7 +41,10 @@ def _render(request, household, visit: Visit | None, writes: bool, form=None, fa
         else MoveForm(prefix=f"deliver-{m.pk}"),
     } for m in _open_measures(household)]
     recorded = visit is not None and not visit.planned
+    # A refusal about a measure no longer open (delivered from another page meanwhile) shows on top.
+    stray = failed if failed is not None and all(d["form"] is not failed for d in deliver) else None
     return render(request, "assistance/visit.html", {
+        "stray_errors": stray.non_field_errors() if stray else None,
         "household": household, "visit": visit, "recorded": recorded, "writes": writes,
         "members": [(m, registry_rules.age_on(m.birth_date, today)) for m in household.current_members],
         "causes": causes, "deliver": deliver, "today": today,
