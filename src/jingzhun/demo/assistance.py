@@ -100,7 +100,7 @@ def read_homes() -> list[Home]:
         cursor.execute("SELECT household_id, birth_date, labour, in_school, health, joined_on, left_on "
                        "FROM registry_member")
         for pk, born, labour, in_school, health, joined, left in cursor.fetchall():
-            members[pk].append((int(str(born)[:4]), labour, bool(in_school), health, str(joined),
+            members[pk].append((str(born), labour, bool(in_school), health, str(joined),
                                 None if left is None else str(left)))
         cursor.execute("SELECT c.household_id, c.housing_secure, c.dangerous_house_grade, c.water_secure "
                        "FROM registry_livingconditions c JOIN registry_household h "
@@ -172,7 +172,8 @@ def build_assistance(cadre_village: str, seed: int = 2013, progress: bool = Fals
         writer.write("user", users)
         writer.write("post", posts)
         helpers = helper_ids(staff, user_ids)
-        handover = {home: group.handover for group in staff.groups for home in group.households}
+        handover = {home: (group.handover, group.end_reason) for group in staff.groups
+                    for home in group.households}
         indexes = writer.drop_indexes()
         reassigned = sum(1 for home in homes if helpers[home.id][1] is not None)
         assignment_ids = iter(reserve_ids(cursor, HelperAssignment, len(homes) + reassigned, locked=True))
@@ -181,8 +182,8 @@ def build_assistance(cadre_village: str, seed: int = 2013, progress: bool = Fals
         tables = defaultdict(list)
         for home in tqdm(homes, unit="households", file=sys.stderr, disable=not progress):
             helper, predecessor = helpers[home.id]
-            handed = handover[home.id]
-            _assignments(tables, home, helper, predecessor, handed, assignment_ids, to_text)
+            handed, end_reason = handover[home.id]
+            _assignments(tables, home, (helper, predecessor, handed, end_reason), assignment_ids, to_text)
 
             def helper_on(day, open_, helper=helper, predecessor=predecessor, handed=handed):
                 return predecessor if predecessor and not open_ and day < handed else helper
@@ -214,18 +215,20 @@ def build_assistance(cadre_village: str, seed: int = 2013, progress: bool = Fals
     return summary
 
 
-def _assignments(tables, home, helper, predecessor, handed, ids, to_text) -> None:
+def _assignments(tables, home, who, ids, to_text) -> None:
+    """The household's assignment rows (a predecessor's ended, then the current), each audited."""
+    helper, predecessor, handed, end_reason = who
     rows = []
     if predecessor:
-        rows.append((next(ids), home.id, predecessor, home.registered_on, handed, None, "", None))
+        rows.append((next(ids), home.id, predecessor, home.registered_on, handed, None, "", end_reason))
         rows.append((next(ids), home.id, helper, handed, None, None, TAKE_OVER, ""))
     else:
         rows.append((next(ids), home.id, helper, home.registered_on, None, None, "", ""))
-    for pk, household, user, start, end, _by, reason, _end_reason in rows:
+    for pk, household, user, start, end, _by, reason, ending in rows:
         tables["audit"].append((household, None, to_text(start), "helper", pk, "create", "", "",
                                 snapshot([("helper", user), ("started_on", start)]), reason))
         tables["assignment"].append((pk, household, user, start.isoformat(), end and end.isoformat(), None,
-                                     reason, _end_reason or ""))
+                                     reason, ending))
 
 
 def _write(writer, tables, summary) -> None:

@@ -36,7 +36,7 @@ class Home:
     registered_on: datetime.date
     main_cause: str | None
     other_causes: tuple = ()
-    members: tuple = ()  # (birth year, labour, in_school, health, joined ISO text, left ISO text or None)
+    members: tuple = ()  # (birth, labour, in_school, health, joined, left or None): dates as ISO text
     unsafe_house: bool = False  # in the registration year
     unsafe_water: bool = False
     exited_on: datetime.date | None = None  # the last exit before its status now
@@ -48,7 +48,8 @@ class Home:
 def facts(home: Home, day: datetime.date) -> rules.HouseholdFacts:
     """The household as the rule table reads it on `day`: members on the register then, their age."""
     text = day.isoformat()
-    members = tuple(rules.MemberFacts(day.year - born, labour, bool(in_school), health)
+    members = tuple(rules.MemberFacts(day.year - int(born[:4]) - (text[5:] < born[5:]), labour, in_school,
+                                      health)
                     for born, labour, in_school, health, joined, left in home.members
                     if joined <= text and (left is None or left > text))
     return rules.HouseholdFacts(home.main_cause, home.other_causes, members, home.unsafe_house,

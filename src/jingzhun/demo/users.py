@@ -25,6 +25,7 @@ class DemoUser:
     role: str
     area: Area
     unit: str
+    title: str = ""  # 职务, as helper records name it
 
 
 def pick_villages(cadre_village: str | None = None, cadre2_village: str | None = None) -> tuple[str, str]:
@@ -54,7 +55,7 @@ def cast(cadre_village: str, cadre2_village: str) -> list[DemoUser]:
         DemoUser("township", Role.TOWNSHIP_OFFICER, township, f"{township.name_zh}人民政府"),
         DemoUser("cadre", Role.VILLAGE_CADRE, village, village.name_zh),
         DemoUser("cadre2", Role.VILLAGE_CADRE, village2, village2.name_zh),
-        DemoUser("helper", Role.HELPER, village, "西吉县财政局"),
+        DemoUser("helper", Role.HELPER, village, "西吉县财政局", "科员"),
         DemoUser("auditor", Role.AUDITOR, areas[XIJI_CODE], "西吉县审计局"),
         # Pairing partners' users (demo.partners gives them their PartnerAccount): Fujian, and Xiamen,
         # paired with Xiji.
@@ -81,7 +82,8 @@ def create_demo_users(cadre_village: str | None = None, cadre2_village: str | No
                                                 "is_active": True})
         phone = f"139{rng.randrange(10 ** 8):08d}"
         Post.objects.update_or_create(user=user, defaults={"role": person.role, "area": person.area,
-                                                           "unit": person.unit, "phone": phone})
+                                                           "unit": person.unit, "title": person.title,
+                                                           "phone": phone})
     helper = User.objects.get(username="helper")
     helped = (Household.objects.filter(village_id=village).exclude(status="closed")
               .order_by("number").values_list("pk", flat=True)[:HELPED_HOUSEHOLDS])
