@@ -341,6 +341,14 @@ def record_visit(household: Household, *, actor, visited_on: datetime.date, foun
     visited_on = _day(visited_on, "visited_on", not_after_today=True)
     found = _text(found, "found", MAX_VISIT_TEXT, required=True)
     done = _text(done, "done", MAX_VISIT_TEXT)
+    following_due = None
+    if household.helper_id is not None:
+        interval = queries.standard("visit_interval_days", visited_on.year, household.village_id)
+        following_due = next_due_on or visited_on + datetime.timedelta(days=int(interval))
+        if following_due <= visited_on:
+            raise DomainError(_("The next visit must come after this one."), field="next_due_on")
+    # Checked before the photo is written: a refusal after it would leave the file behind the rollback.
+    prepared_photo = photos.prepared(photo) if photo is not None else None
     visit = Visit.objects.select_for_update().filter(household=household, visited_on__isnull=True).first()
     if visit is None:
         visit = Visit(household=household)
@@ -349,18 +357,14 @@ def record_visit(household: Household, *, actor, visited_on: datetime.date, foun
     visit.visited_on, visit.found, visit.done = visited_on, found, done
     visit.recorded_by, visit.recorded_at = actor, clock.now()
     visit.save()
-    if photo is not None:
-        visit.photo.save("photo.jpg", photos.prepared(photo), save=True)
+    if prepared_photo is not None:
+        visit.photo.save("photo.jpg", prepared_photo, save=True)
     audit.record(household, actor, "visit", visit.pk, CHANGE if visit.due_on else CREATE,
                  {"visited_on": (None, visited_on), "found": (None, found), "done": (None, done),
                   "photo": (None, _("yes") if visit.photo else "")})
-    if household.helper_id is not None:
-        interval = queries.standard("visit_interval_days", visited_on.year, household.village_id)
-        due = next_due_on or visited_on + datetime.timedelta(days=int(interval))
-        if due <= visited_on:
-            raise DomainError(_("The next visit must come after this one."), field="next_due_on")
-        following = Visit.objects.create(household=household, helper=household.helper, due_on=due)
-        audit.record(household, actor, "visit", following.pk, CREATE, {"due_on": (None, due)})
+    if following_due is not None:
+        following = Visit.objects.create(household=household, helper=household.helper, due_on=following_due)
+        audit.record(household, actor, "visit", following.pk, CREATE, {"due_on": (None, following_due)})
     return visit
 
 

@@ -5,6 +5,10 @@ from jingzhun.assistance import pairing_queries
 
 
 def home(request):
+    """Where signing in lands: a helper on their households and next visits, a reader of the registry on
+    the areas, a pairing partner on their pairing."""
+    if request.scope.helps_households:
+        return redirect("assistance:my")
     if request.scope.reads_registry:
         return redirect("areas:tree")
     if request.scope.role == Role.PAIRING_PARTNER:
