@@ -22,7 +22,7 @@ def test_a_helper_lands_on_their_households(client, cast):
 def test_an_officer_lands_on_the_areas_with_the_assistance_pages_in_the_header(client, cast):
     response = sign_in(client, "xiji")
     assert response["Location"] == reverse("areas:tree")
-    page = client.get(reverse("areas:tree")).content.decode()
+    page = client.get(reverse("areas:tree"), follow=True).content.decode()
     for link in ("nav-board", "nav-helpers", "nav-teams", "nav-measures", "nav-pairing"):
         assert f'id="{link}"' in page
     assert 'id="nav-my"' not in page
