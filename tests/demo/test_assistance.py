@@ -108,6 +108,10 @@ def test_every_registered_household_has_one_helper_and_a_plan(demo):
     created = AuditEvent.objects.filter(action="create")
     assert created.filter(entity="helper").count() == HelperAssignment.objects.count()
     assert created.filter(entity="plan").count() == Plan.objects.count()
+    for assignment in HelperAssignment.objects.order_by("id")[:20]:  # as actions.assign_helper writes them
+        event = created.get(entity="helper", entity_id=assignment.pk)
+        assert event.household_id == assignment.household_id and event.created_values == {
+            "helper": str(assignment.helper_id), "started_on": assignment.started_on.isoformat()}
     plans = {p.household_id: p for p in Plan.objects.all()}
     assert set(plans) == set(households)
     measures = defaultdict(list)

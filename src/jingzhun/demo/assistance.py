@@ -29,10 +29,10 @@ from jingzhun.assistance import queries
 from jingzhun.assistance.actions import REGISTERED
 from jingzhun.assistance.models import HelperAssignment, Measure, Plan, PlannedMeasure, Visit
 from jingzhun.identification.models import Risk
-from jingzhun.registry.audit import snapshot
 from jingzhun.registry.bulk import Writer, datetime_text, reserve_ids
 from jingzhun.registry.models import Household
 
+from .generate import drawn_aside
 from .helpers import TAKE_OVER, Group, Phones, draw_staff, group_households, user_rows
 from .helpers import assign_users as helper_ids
 from .plans import Home, Planner
@@ -53,7 +53,8 @@ TABLES = {
 }
 REINDEXED = (HelperAssignment, Plan, PlannedMeasure, Visit)
 EXPLICIT_IDS = (HelperAssignment, Plan)
-SHOWCASE_DUE = (0, 1, 2, 4, 6)  # days from today to the next visits of the demo helper's households
+SHOWCASE_DUE = (0, 1, 2, 4, 6)
+CHUNK = 5000  # households a batch  # days from today to the next visits of the demo helper's households
 
 
 @dataclass
@@ -162,7 +163,7 @@ def build_assistance(cadre_village: str, seed: int = 2013, progress: bool = Fals
     to_text = _cached(datetime_text(connection.vendor))
     planner = Planner(queries.rule_rows(), queries.measure_infos(),
                       {m.code: int(m.typical_amount or 0) for m in Measure.objects.all()}, today, to_text)
-    visits = Visits(today, interval, alert, to_text)
+    visits = Visits(today, interval, alert, to_text, planner.iso)
     unvisited = {home.id for home in homes if home.village != cadre_village
                  and rng.random() < 0.01}
     with connection.constraint_checks_disabled(), transaction.atomic(), connection.cursor() as cursor:
@@ -176,31 +177,17 @@ def build_assistance(cadre_village: str, seed: int = 2013, progress: bool = Fals
                     for home in group.households}
         indexes = writer.drop_indexes()
         reassigned = sum(1 for home in homes if helpers[home.id][1] is not None)
-        assignment_ids = iter(reserve_ids(cursor, HelperAssignment, len(homes) + reassigned, locked=True))
-        plan_ids = iter(reserve_ids(cursor, Plan, len(homes), locked=True))
+        assignment_ids = reserve_ids(cursor, HelperAssignment, len(homes) + reassigned, locked=True)
+        plan_ids = reserve_ids(cursor, Plan, len(homes), locked=True)
         showcase_homes = {pk: n for n, pk in enumerate(sorted(pk for ids in showcase.values() for pk in ids))}
-        tables = defaultdict(list)
-        for home in tqdm(homes, unit="households", file=sys.stderr, disable=not progress):
-            helper, predecessor = helpers[home.id]
-            handed, end_reason = handover[home.id]
-            _assignments(tables, home, (helper, predecessor, handed, end_reason), assignment_ids, to_text)
-
-            def helper_on(day, open_, helper=helper, predecessor=predecessor, handed=handed):
-                return predecessor if predecessor and not open_ and day < handed else helper
-
-            plan, measures, audit = planner.plan(rng, home, next(plan_ids), helper_on)
-            tables["plan"].append(plan)
-            tables["measure"].extend(measures)
-            tables["audit"].append(audit)
-            due = None
-            if home.id in showcase_homes:
-                offset = SHOWCASE_DUE[showcase_homes[home.id] % len(SHOWCASE_DUE)]
-                due = today + datetime.timedelta(days=offset)
-            tables["visit"].extend(visits.rows(rng, home.id, helper, unvisited=home.id in unvisited,
-                                               next_due=due))
-            if len(tables["visit"]) > 50000:
+        draw = Draw(rng, homes, helpers, handover, planner, visits, unvisited, showcase_homes, today, to_text,
+                    iter(assignment_ids), iter(plan_ids))
+        # Drawn in a forked child while this process writes (as demo.years): the child's copy of the rng
+        # continues where this one stands, so the rows are the same either way.
+        with tqdm(total=len(homes), unit="households", file=sys.stderr, disable=not progress) as bar:
+            for count, tables in drawn_aside(_chunks(draw)):
                 _write(writer, tables, summary)
-        _write(writer, tables, summary)
+                bar.update(count)
         writer.create_indexes(indexes)
         for sql in connection.ops.sequence_reset_sql(no_style(), list(EXPLICIT_IDS)):
             cursor.execute(sql)
@@ -215,6 +202,54 @@ def build_assistance(cadre_village: str, seed: int = 2013, progress: bool = Fals
     return summary
 
 
+@dataclass
+class Draw:
+    """What drawing each household's rows needs, read and decided before the child is forked."""
+
+    rng: random.Random
+    homes: list
+    helpers: dict  # household -> (helper, predecessor or None)
+    handover: dict  # household -> (the predecessor's last day, why)
+    planner: Planner
+    visits: Visits
+    unvisited: set
+    showcase: dict  # the demo helper's households -> their order
+    today: datetime.date
+    to_text: object
+    assignment_ids: object
+    plan_ids: object
+
+
+def _chunks(draw: Draw):
+    tables, count = defaultdict(list), 0
+    for home in draw.homes:
+        helper, predecessor = draw.helpers[home.id]
+        handed, end_reason = draw.handover[home.id]
+        who = (helper, predecessor, handed, end_reason)
+        _assignments(tables, home, who, draw.assignment_ids, draw.to_text)
+
+        handed_on = handed.toordinal() if handed else 0
+
+        def helper_on(day, open_, helper=helper, predecessor=predecessor, handed_on=handed_on):
+            return predecessor if predecessor and not open_ and day < handed_on else helper
+
+        plan, measures, audit = draw.planner.plan(draw.rng, home, next(draw.plan_ids), helper_on)
+        tables["plan"].append(plan)
+        tables["measure"].extend(measures)
+        tables["audit"].append(audit)
+        due = None
+        if home.id in draw.showcase:
+            offset = SHOWCASE_DUE[draw.showcase[home.id] % len(SHOWCASE_DUE)]
+            due = draw.today + datetime.timedelta(days=offset)
+        unvisited = home.id in draw.unvisited
+        tables["visit"].extend(draw.visits.rows(draw.rng, home.id, helper, unvisited=unvisited, next_due=due))
+        count += 1
+        if count == CHUNK:
+            yield count, dict(tables)
+            tables, count = defaultdict(list), 0
+    yield count, dict(tables)
+
+
 def _assignments(tables, home, who, ids, to_text) -> None:
     """The household's assignment rows (a predecessor's ended, then the current), each audited."""
     helper, predecessor, handed, end_reason = who
@@ -226,7 +261,7 @@ def _assignments(tables, home, who, ids, to_text) -> None:
         rows.append((next(ids), home.id, helper, home.registered_on, None, None, "", ""))
     for pk, household, user, start, end, _by, reason, ending in rows:
         tables["audit"].append((household, None, to_text(start), "helper", pk, "create", "", "",
-                                snapshot([("helper", user), ("started_on", start)]), reason))
+                                f'{{"helper":"{user}","started_on":"{start}"}}', reason))
         tables["assignment"].append((pk, household, user, start.isoformat(), end and end.isoformat(), None,
                                      reason, ending))
 

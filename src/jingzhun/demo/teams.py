@@ -94,13 +94,12 @@ def build_teams(seed: int = 2013, phones: Phones | None = None) -> tuple[int, in
             members += [_member(rng, team, position, village[:6], phones) for position in positions]
             start = ends
     with connection.cursor() as cursor:
-        first = reserve_ids(cursor, WorkTeam, len(teams))
-        first = first[0] if len(first) else 0
+        ids = reserve_ids(cursor, WorkTeam, len(teams))
         writer = Writer(cursor)
         writer.register("team", WorkTeam, TEAM_FIELDS)
         writer.register("member", TeamMember, MEMBER_FIELDS)
-        writer.write("team", [(first + pk, *rest) for pk, *rest in teams])
-        writer.write("member", [(first + pk, *rest) for pk, *rest in members])
+        writer.write("team", [(ids[number], *rest) for number, *rest in teams])
+        writer.write("member", [(ids[number], *rest) for number, *rest in members])
         for sql in connection.ops.sequence_reset_sql(no_style(), [WorkTeam]):
             cursor.execute(sql)
     return len(teams), len(first_year)

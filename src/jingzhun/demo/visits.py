@@ -4,7 +4,8 @@ over the alert days, so the village board has names to show. Rows in demo.assist
 
 import datetime
 
-DAY = datetime.timedelta(days=1)
+from .plans import Days
+
 WINDOW = 180  # days of visits written back from today
 UNVISITED_SHARE = 0.01  # assumed
 # What helpers write: kept in Chinese, as the register is.
@@ -18,37 +19,39 @@ DONE = ("宣讲政策，核实帮扶措施落实", "帮助联系务工岗位", "
 
 
 class Visits:
-    def __init__(self, today: datetime.date, interval: int, alert: int, to_text):
-        self.today, self.interval, self.alert, self.to_text = today, interval, alert, to_text
+    def __init__(self, today: datetime.date, interval: int, alert: int, to_text, days: Days):
+        self.today, self.interval, self.alert, self.iso = today.toordinal(), interval, alert, days
+        first = self.today - WINDOW - 10
+        self.at = {day: to_text(datetime.date.fromordinal(day)) for day in range(first, self.today + 1)}
 
     def rows(self, rng, household: int, helper: int, *, unvisited: bool = False,
              next_due: datetime.date | None = None) -> list[tuple]:
         """The household's recorded visits and its planned one. `unvisited`: the last visit is older
         than the alert days; `next_due`: the planned visit falls due on this day, the last visit an
-        interval before it."""
-        today = self.today
-        if next_due is not None:
-            last = next_due - DAY * self.interval
+        interval before it. Days are ordinals here."""
+        today, interval, iso = self.today, self.interval, self.iso
+        due_next = next_due.toordinal() if next_due else None
+        if due_next is not None:
+            last = due_next - interval
         elif unvisited:
-            last = today - DAY * (self.alert + 5 + int(rng.random() * 90))
+            last = today - self.alert - 5 - int(rng.random() * 80)
         else:
-            last = today - DAY * (3 + int(rng.random() * 35))
+            last = today - 3 - int(rng.random() * 35)
         days = [last]
         while True:
-            earlier = days[-1] - DAY * (self.interval - 8 + int(rng.random() * 17))
-            if earlier < today - DAY * WINDOW:
+            earlier = days[-1] - (interval - 8 + int(rng.random() * 17))
+            if earlier < today - WINDOW:
                 break
             days.append(earlier)
         days.reverse()
-        rows, due = [], days[0] + DAY * (int(rng.random() * 7) - 3)
+        rows, due = [], days[0] + int(rng.random() * 7) - 3
         for day in days:
             found = FOUND[int(rng.random() * len(FOUND))]
             done = DONE[int(rng.random() * len(DONE))]
-            rows.append((household, helper, due.isoformat(), day.isoformat(), found, done, "", helper,
-                         self.to_text(day)))
-            due = day + DAY * self.interval
-        if next_due is None and not unvisited:
-            # within the coming month, or a few days overdue
-            next_due = max(today - DAY * 5, min(due, today + DAY * 29) - DAY * int(rng.random() * 8))
-        rows.append((household, helper, (next_due or due).isoformat(), None, "", "", "", None, None))
+            rows.append((household, helper, iso[due], iso[day], found, done, "", helper, self.at[day]))
+            due = day + interval
+        if due_next is None:
+            # within the coming month, or a few days overdue; long overdue where visits stopped
+            due_next = due if unvisited else max(today - 5, min(due, today + 29) - int(rng.random() * 8))
+        rows.append((household, helper, iso[due_next], None, "", "", "", None, None))
         return rows
