@@ -105,6 +105,7 @@ def test_every_registered_household_has_one_helper_and_a_plan(demo):
     for old in ended:
         new = current.get(household_id=old.household_id)
         assert new.started_on == old.ended_on and new.helper_id != old.helper_id
+        assert not old.helper.is_active and old.helper.post.role == Role.HELPER  # moved on
     created = AuditEvent.objects.filter(action="create")
     assert created.filter(entity="helper").count() == HelperAssignment.objects.count()
     assert created.filter(entity="plan").count() == Plan.objects.count()
@@ -184,7 +185,8 @@ def test_visits_are_monthly_and_recent_with_a_few_households_left_unvisited(demo
     households = list(registered())
     unvisited = [h for h in households if last[h.pk] < since]
     assert len(unvisited) == help_.unvisited and len(unvisited) <= 0.03 * len(households)
-    assert not [h for h in unvisited if h.village_id == summary.cadre_village]
+    assert not [h for h in unvisited if h.helper == user("helper")]
+    assert [h for h in unvisited if h.village_id == summary.cadre_village]  # the cadre's board shows one
     for household in households:
         visits = list(Visit.objects.filter(household=household).order_by("visited_on"))
         planned = [v for v in visits if v.visited_on is None]
@@ -241,6 +243,9 @@ def test_fujian_its_cities_and_the_demo_partners(demo):
     assert 1_000_000_000 < funds < 1_930_000_000
     sales = Commitment.objects.get(pairing=pair, indicator="products", year=2020).amount
     assert 700_000_000 < sales < 800_000_000
+    fujian_wide = [fujian, *fujian.children.all()]
+    workers = Commitment.objects.filter(pairing__partner__in=fujian_wide, indicator="workers")
+    assert 70_000 < sum(c.amount for c in workers) < 90_000
     for commitment in Commitment.objects.all():
         delivered = sum(d.amount for d in Delivery.objects.filter(
             pairing=commitment.pairing, year=commitment.year, indicator=commitment.indicator,
@@ -318,8 +323,12 @@ def test_the_board_lists_what_was_taken_away(demo, client):
     cadre = user("cadre")
     village = Area.objects.get(code=summary.cadre_village)
     scope = scope_for(cadre)
-    assert not board_queries.village_gaps(scope, village).gaps  # the demo leaves the cadre nothing undone
-    households = list(registered().filter(village=village).exclude(helper=user("helper")).order_by("number"))
+    before = board_queries.village_gaps(scope, village)
+    assert not before.without_helper and not before.without_plan
+    left = {h.pk for h in before.unvisited}  # by the demo
+    assert left
+    households = [h for h in registered().filter(village=village).exclude(helper=user("helper"))
+                  .order_by("number") if h.pk not in left]
     no_helper, no_plan, unvisited = households[:2], households[2:4], households[4:6]
     assert len(unvisited) == 2
     for household in no_helper:
@@ -333,7 +342,7 @@ def test_the_board_lists_what_was_taken_away(demo, client):
             visit.save(update_fields=["visited_on"])
     gaps = board_queries.village_gaps(scope, village)
     expected = {"without-helper": {h.pk for h in no_helper}, "without-plan": {h.pk for h in no_plan},
-                "unvisited": {h.pk for h in unvisited}}
+                "unvisited": {h.pk for h in unvisited} | left}
     assert {h.pk for h in gaps.without_helper} == expected["without-helper"]
     assert {h.pk for h in gaps.without_plan} == expected["without-plan"]
     assert {h.pk for h in gaps.unvisited} == expected["unvisited"]

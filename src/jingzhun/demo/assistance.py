@@ -33,11 +33,10 @@ from jingzhun.registry.bulk import Writer, datetime_text, reserve_ids
 from jingzhun.registry.models import Household
 
 from .generate import drawn_aside
-from .helpers import TAKE_OVER, Group, Phones, draw_staff, group_households, user_rows
-from .helpers import assign_users as helper_ids
+from .helpers import TAKE_OVER, Group, Phones, assign_users, draw_staff, group_households, user_rows
 from .plans import Home, Planner
 from .users import XIJI_CODE
-from .visits import Visits
+from .visits import UNVISITED_SHARE, Visits
 
 TABLES = {
     "user": (get_user_model(), ("id", "password", "last_login", "is_superuser", "username", "first_name",
@@ -53,8 +52,8 @@ TABLES = {
 }
 REINDEXED = (HelperAssignment, Plan, PlannedMeasure, Visit)
 EXPLICIT_IDS = (HelperAssignment, Plan)
-SHOWCASE_DUE = (0, 1, 2, 4, 6)
-CHUNK = 5000  # households a batch  # days from today to the next visits of the demo helper's households
+SHOWCASE_DUE = (0, 1, 2, 4, 6)  # days from today to the next visits of the demo helper's households
+CHUNK = 5000  # households a batch
 
 
 @dataclass
@@ -164,8 +163,13 @@ def build_assistance(cadre_village: str, seed: int = 2013, progress: bool = Fals
     planner = Planner(queries.rule_rows(), queries.measure_infos(),
                       {m.code: int(m.typical_amount or 0) for m in Measure.objects.all()}, today, to_text)
     visits = Visits(today, interval, alert, to_text, planner.iso)
-    unvisited = {home.id for home in homes if home.village != cadre_village
-                 and rng.random() < 0.01}
+    # Never the demo helper's households (their next visits fall due from today); at least one in the
+    # cadre's village, so that its board has a name to show.
+    others = [home for home in homes if not home.helper]
+    unvisited = {home.id for home in others if rng.random() < UNVISITED_SHARE}
+    in_village = [home.id for home in others if home.village == cadre_village]
+    if in_village and not unvisited.intersection(in_village):
+        unvisited.add(in_village[int(rng.random() * len(in_village))])
     with connection.constraint_checks_disabled(), transaction.atomic(), connection.cursor() as cursor:
         writer = AssistanceWriter(cursor)
         if connection.vendor == "postgresql":
@@ -178,7 +182,7 @@ def build_assistance(cadre_village: str, seed: int = 2013, progress: bool = Fals
         users, posts = user_rows(staff, user_ids, make_password(None), to_text(today))
         writer.write("user", users)
         writer.write("post", posts)
-        helpers = helper_ids(staff, user_ids)
+        helpers = assign_users(staff, user_ids)
         handover = {home: (group.handover, group.end_reason) for group in staff.groups
                     for home in group.households}
         reassigned = sum(1 for home in homes if helpers[home.id][1] is not None)
@@ -200,7 +204,7 @@ def build_assistance(cadre_village: str, seed: int = 2013, progress: bool = Fals
         cursor.execute("UPDATE registry_household SET helper_id = (SELECT a.helper_id FROM "
                        "assistance_helperassignment a WHERE a.household_id = registry_household.id "
                        "AND a.ended_on IS NULL) WHERE status IN (%s, %s, %s)", list(REGISTERED))
-    summary.helpers = sum(1 for group in staff.groups)
+    summary.helpers = len(staff.groups)
     summary.reassigned = reassigned
     summary.unvisited = len(unvisited)
     summary.seconds = time.perf_counter() - started

@@ -50,6 +50,7 @@ class Person:
     unit: str
     title: str
     phone: str
+    active: bool = True  # predecessors no longer help: their accounts are closed, their posts kept
 
 
 @dataclass
@@ -138,6 +139,7 @@ def draw_staff(rng, groups: list[Group], registered_on: dict[int, datetime.date]
             group.end_reason = END_REASONS[int(rng.random() * len(END_REASONS))]
             group.predecessor = len(staff.people)
             staff.people.append(person(rng, len(staff.people) + 1, group.area, county_name, phones))
+            staff.people[-1].active = False
     return staff
 
 
@@ -145,7 +147,8 @@ def user_rows(staff: Staff, ids, password: str, joined: str) -> tuple[list, list
     """auth_user and areas_post rows of the new helpers (ids: one reserved per person)."""
     users, posts = [], []
     for user_id, p in zip(ids, staff.people, strict=True):
-        users.append((user_id, password, None, False, p.username, p.first_name, "", "", False, True, joined))
+        users.append((user_id, password, None, False, p.username, p.first_name, "", "", False, p.active,
+                      joined))
         posts.append((user_id, Role.HELPER, p.area, p.unit, p.title, p.phone))
     return users, posts
 

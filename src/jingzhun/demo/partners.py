@@ -42,18 +42,18 @@ OTHERS = (("中央单位甲", "Central organ A (demo)", Partner.Kind.CENTRAL_ORG
 IND = Indicator
 # Fujian's own yearly figures (assumed profile; totals from the report: provincial finance 1.93 bn over
 # 1996-2020, most of it in the years of targeted poverty alleviation; sales of 757 M in 2020; workers
-# summing to about 80,000; teachers and doctors by the hundred, cadres by the dozen).
+# summing to about 80,000 with the cities'; teachers and doctors by the hundred, cadres by the dozen).
 PROVINCE_PLAN = {
     IND.FUNDS: {2016: 180e6, 2017: 230e6, 2018: 290e6, 2019: 330e6, 2020: 360e6, 2021: 300e6},
     IND.PRODUCTS: {2018: 80e6, 2019: 200e6, 2020: 757e6, 2021: 600e6},
-    IND.WORKERS: {2016: 9000, 2017: 11000, 2018: 13000, 2019: 15000, 2020: 17000, 2021: 15000},
+    IND.WORKERS: {2016: 6000, 2017: 7000, 2018: 8000, 2019: 9000, 2020: 10000, 2021: 9000},
     IND.PROFESSIONALS: {2016: 150, 2017: 180, 2018: 220, 2019: 260, 2020: 300, 2021: 240},
-    IND.CADRES: {2016: 24, 2017: 28, 2018: 32, 2019: 36, 2020: 40, 2021: 30},
+    IND.CADRES: {2016: 12, 2017: 14, 2018: 16, 2019: 18, 2020: 20, 2021: 15},
     IND.ENTERPRISES: {2016: 40, 2017: 60, 2018: 80, 2019: 100, 2020: 120, 2021: 90},
 }
 # The cities' funds: 711 M over 1996-2020, about three quarters of it in 2016-2020 (assumed), rising.
 CITY_FUNDS = {2016: 64e6, 2017: 85e6, 2018: 107e6, 2019: 128e6, 2020: 149e6, 2021: 140e6}
-CITY_RANGES = {IND.CADRES: (3, 8), IND.PROFESSIONALS: (15, 50), IND.WORKERS: (300, 1500),
+CITY_RANGES = {IND.CADRES: (2, 5), IND.PROFESSIONALS: (15, 50), IND.WORKERS: (300, 700),
                IND.PROJECTS: (5, 20)}
 OTHER_RANGES = {
     Partner.Kind.CENTRAL_ORGAN: {IND.FUNDS: (10e6, 30e6), IND.CADRES: (2, 4), IND.PROFESSIONALS: (10, 30)},
