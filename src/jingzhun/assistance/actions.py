@@ -20,6 +20,7 @@ from jingzhun.registry.choices import HouseholdStatus
 from jingzhun.registry.models import AuditEvent, Cause, Household
 
 from . import photos, queries
+from .checks import text
 from .models import HelperAssignment, Measure, Plan, PlannedMeasure, Visit
 
 CREATE, CHANGE, STATUS = AuditEvent.Action.CREATE, AuditEvent.Action.CHANGE, AuditEvent.Action.STATUS
@@ -87,15 +88,6 @@ def _amount(value, field: str = "amount") -> Decimal:
     return amount
 
 
-def _text(value: str, field: str, limit: int, *, required: bool = False) -> str:
-    value = (value or "").strip()
-    if required and not value:
-        raise DomainError(_("This field is required."), field=field)
-    if len(value) > limit:
-        raise DomainError(_("At most %(n)d characters.") % {"n": limit}, field=field)
-    return value
-
-
 def check_helper(helper, village_code: str, field: str = "helper"):
     """A user who may answer for households of this village: an active helper whose area covers it."""
     post = getattr(helper, "post", None) if helper is not None else None
@@ -117,7 +109,7 @@ def assign_helper(household: Household, helper, *, actor, started_on: datetime.d
     household = _locked(household)
     check_helper(helper, household.village_id)
     started_on = _day(started_on or clock.today(), "started_on", not_after_today=True)
-    reason = _text(reason, "reason", 200)
+    reason = text(reason, "reason", 200)
     current = HelperAssignment.objects.select_for_update().filter(household=household,
                                                                   ended_on__isnull=True).first()
     if current is not None:
@@ -157,7 +149,7 @@ def end_helper(household: Household, *, actor, reason: str,
     household shows among those without a helper until someone is assigned."""
     _manager(actor, household)
     household = _locked(household)
-    reason = _text(reason, "reason", 200, required=True)
+    reason = text(reason, "reason", 200, required=True)
     current = HelperAssignment.objects.select_for_update().filter(household=household,
                                                                   ended_on__isnull=True).first()
     if current is None:
@@ -194,7 +186,7 @@ def create_plan(household: Household, *, actor, year: int | None = None, measure
     if not 2013 <= year <= clock.today().year:
         raise DomainError(_("Choose a year from 2013 to this year."), field="year")
     plan = Plan.objects.create(household=household, year=year, created_by=actor, created_at=clock.now(),
-                               note=_text(note, "note", MAX_NOTE))
+                               note=text(note, "note", MAX_NOTE))
     audit.record(household, actor, "plan", plan.pk, CREATE, {"year": (None, year), "note": (None, plan.note)})
     if measures is None:
         measures = recommended_measures(household)
@@ -240,7 +232,7 @@ def _add_measure(plan: Plan, household: Household, actor, *, measure, cause=None
         raise DomainError(_("A measure cannot be due before it starts."), field="due_on")
     planned = PlannedMeasure.objects.create(
         plan=plan, measure=found, cause_id=cause_code or None, recommended=recommended, helper=helper,
-        amount=_amount(amount), start_on=start_on, due_on=due_on, note=_text(note, "note", MAX_NOTE))
+        amount=_amount(amount), start_on=start_on, due_on=due_on, note=text(note, "note", MAX_NOTE))
     audit.record(household, actor, "measure", planned.pk, CREATE,
                  {f: (None, getattr(planned, f)) for f in MEASURE_FIELDS})
     return planned
@@ -269,7 +261,7 @@ def update_measure(planned: PlannedMeasure, *, actor, **changes) -> PlannedMeasu
         elif field == "amount":
             value = _amount(value)
         elif field == "note":
-            value = _text(value, "note", MAX_NOTE)
+            value = text(value, "note", MAX_NOTE)
         elif field in ("start_on", "due_on"):
             value = _day(value, field)
         setattr(planned, field, value)
@@ -293,7 +285,7 @@ def move_measure(planned: PlannedMeasure, to: str, *, actor, on: datetime.date |
     if to not in MEASURE_MOVES.get(planned.state, set()):
         raise InvalidTransition(_("A measure cannot go from %(a)s to %(b)s.") % {
             "a": planned.get_state_display(), "b": PlannedMeasure.State(to).label})
-    note = _text(note, "note", MAX_NOTE, required=to == PlannedMeasure.State.CANCELLED)
+    note = text(note, "note", MAX_NOTE, required=to == PlannedMeasure.State.CANCELLED)
     if to == PlannedMeasure.State.CANCELLED and not scope.edits_registry:
         raise NotAllowed(_("Only the village or an officer can cancel a measure."))
     old = planned.state
@@ -339,8 +331,8 @@ def record_visit(household: Household, *, actor, visited_on: datetime.date, foun
     scope = _helper_or_manager(actor, household)
     household = _locked(household)
     visited_on = _day(visited_on, "visited_on", not_after_today=True)
-    found = _text(found, "found", MAX_VISIT_TEXT, required=True)
-    done = _text(done, "done", MAX_VISIT_TEXT)
+    found = text(found, "found", MAX_VISIT_TEXT, required=True)
+    done = text(done, "done", MAX_VISIT_TEXT)
     following_due = None
     if household.helper_id is not None:
         interval = queries.standard("visit_interval_days", visited_on.year, household.village_id)

@@ -14,6 +14,7 @@ from jingzhun.areas.scope import Scope, scope_for
 from jingzhun.errors import DomainError, NotAllowed, OutOfScope
 from jingzhun.registry.models import Cause
 
+from .checks import text
 from .models import CatalogueChange, Condition, Measure, MeasureRule
 
 RULE_FIELDS = ("rank", "active", "note")
@@ -83,15 +84,6 @@ def _rank(value) -> int:
     return rank
 
 
-def _text(value: str, field: str, limit: int, *, required: bool = False) -> str:
-    value = (value or "").strip()
-    if required and not value:
-        raise DomainError(_("This field is required."), field=field)
-    if len(value) > limit:
-        raise DomainError(_("At most %(n)d characters.") % {"n": limit}, field=field)
-    return value
-
-
 def _amount(value) -> Decimal | None:
     if value in (None, ""):
         return None
@@ -139,7 +131,7 @@ def add_rule(*, actor, jurisdiction: str, cause, measure, rank=1, note: str = ""
     if not found_measure.active:
         raise DomainError(_("This measure is out of use."), field="measure")
     rank = _rank(rank)
-    note = _text(note, "note", MeasureRule._meta.get_field("note").max_length)
+    note = text(note, "note", MeasureRule._meta.get_field("note").max_length)
     same = MeasureRule.objects.filter(jurisdiction=jurisdiction, cause=found_cause, measure=found_measure)
     if same.exists():
         raise DomainError(_("This jurisdiction has a row for this cause and measure already: change it "
@@ -166,7 +158,7 @@ def change_rule(rule: MeasureRule, *, actor, reason: str, **changes) -> MeasureR
         elif field == "active":
             value = bool(value)
         else:
-            value = _text(value, "note", MeasureRule._meta.get_field("note").max_length)
+            value = text(value, "note", MeasureRule._meta.get_field("note").max_length)
         setattr(rule, field, value)
     return _save_changed(rule, before, actor, reason, rule=rule)
 
@@ -184,7 +176,7 @@ def change_measure(measure: Measure, *, actor, reason: str, **changes) -> Measur
         if field not in MEASURE_FIELDS:
             raise DomainError(_("%(f)s cannot be changed here.") % {"f": field}, field=field)
         if field in ("name_zh", "name_en"):
-            value = _text(value, field, Measure._meta.get_field(field).max_length, required=True)
+            value = text(value, field, Measure._meta.get_field(field).max_length, required=True)
         elif field == "condition":
             value = value or ""
             if value not in Condition.values:

@@ -15,6 +15,7 @@ from jingzhun.areas.models import Area, Level, Post, Role
 from jingzhun.areas.scope import Scope, scope_for
 from jingzhun.errors import DomainError, NotAllowed, OutOfScope
 
+from .checks import text
 from .helper_queries import ENTITY
 from .models import Change, HelperAssignment
 
@@ -48,12 +49,7 @@ def clean_phone(phone: str) -> str:
 
 
 def _text(value: str, field: str, limit: int, *, required: bool = True) -> str:
-    value = (value or "").strip()
-    if required and not value:
-        raise DomainError(_("This field is required."), field=field)
-    if len(value) > limit:
-        raise DomainError(_("At most %(n)d characters.") % {"n": limit}, field=field)
-    return value
+    return text(value, field, limit, required=required)
 
 
 def _record(actor, helper, area_code: str, action: str, changes: dict[str, tuple], reason: str = "") -> None:

@@ -15,6 +15,7 @@ from jingzhun import clock
 from jingzhun.areas.models import Area
 from jingzhun.errors import DomainError, InvalidTransition, NotAllowed, OutOfScope
 
+from .checks import record_change, text
 from .models import Change, Commitment, Delivery, Indicator, Pairing, Partner
 from .models.pairing import UNITS, Unit
 from .pairing_queries import PairingScope, overlaps, pairing_scope
@@ -27,18 +28,12 @@ CENT = Decimal("0.01")
 
 def _change(entity: str, record, area_code: str, actor, action: str, field: str = "", old="", new="",
             reason: str = "") -> None:
-    Change.objects.create(entity=entity, entity_id=record.pk, area_code=area_code, actor=actor,
-                          at=clock.now(), action=action, field=field, old="" if old is None else str(old),
-                          new="" if new is None else str(new), reason=reason)
+    record_change(entity, record.pk, area_code, actor=actor, action=action, changes={field: (old, new)},
+                  reason=reason)
 
 
 def _text(value: str, field: str, limit: int = MAX_NOTE, *, required: bool = False) -> str:
-    value = (value or "").strip()
-    if required and not value:
-        raise DomainError(_("This field is required."), field=field)
-    if len(value) > limit:
-        raise DomainError(_("At most %(n)d characters.") % {"n": limit}, field=field)
-    return value
+    return text(value, field, limit, required=required)
 
 
 def _amount(value, indicator: str, *, positive: bool) -> Decimal:
@@ -106,8 +101,9 @@ def record_commitment(pairing: Pairing, year: int, indicator: str, amount, *, ac
     if commitment is None:
         commitment = Commitment.objects.create(pairing=pairing, year=year, indicator=indicator, amount=amount,
                                                note=note, recorded_by=actor, recorded_at=clock.now())
-        _change("commitment", commitment, pairing.area_id, actor, Change.Action.CREATE, "amount", "", amount,
-                reason=note)
+        record_change("commitment", commitment.pk, pairing.area_id, actor=actor, action=Change.Action.CREATE,
+                      changes={f: (None, getattr(commitment, f)) for f in ("year", "indicator", "amount")},
+                      reason=note)
         return commitment
     changed = {f: (getattr(commitment, f), new) for f, new in (("amount", amount), ("note", note))
                if getattr(commitment, f) != new}
@@ -146,8 +142,9 @@ def record_delivery(pairing: Pairing, year: int, indicator: str, amount, deliver
     delivery = Delivery.objects.create(pairing=pairing, year=year, indicator=indicator, amount=amount,
                                        delivered_on=delivered_on, area=area, note=_text(note, "note"),
                                        recorded_by=actor, recorded_at=clock.now())
-    _change("delivery", delivery, area.code, actor, Change.Action.CREATE, "amount", "", amount,
-            reason=delivery.note)
+    fields = ("year", "indicator", "amount", "delivered_on", "area")
+    record_change("delivery", delivery.pk, area.code, actor=actor, action=Change.Action.CREATE,
+                  changes={f: (None, getattr(delivery, f)) for f in fields}, reason=delivery.note)
     return delivery
 
 

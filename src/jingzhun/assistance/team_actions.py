@@ -14,9 +14,9 @@ from jingzhun import clock
 from jingzhun.areas.models import Area, Level, Role
 from jingzhun.areas.scope import scope_for
 from jingzhun.errors import DomainError, InvalidTransition, NotAllowed, OutOfScope
-from jingzhun.registry.audit import event_fields
 
 from . import team_rules
+from .checks import record_change, text
 from .models import Change, TeamMember, WorkTeam
 
 MAX_NAME = TeamMember._meta.get_field("name").max_length
@@ -42,20 +42,8 @@ def _officer(actor, village_code: str) -> None:
 
 def _record(team: WorkTeam, actor, entity: str, entity_id: int, action: str, changes: dict,
             reason: str = "") -> None:
-    at = clock.now()
-    Change.objects.bulk_create([
-        Change(entity=entity, entity_id=entity_id, area_code=team.village_id, actor=actor, at=at,
-               action=action, field=field, old=old, new=new, reason=reason)
-        for field, old, new in event_fields(action, changes)])
-
-
-def _text(value, field: str, limit: int, *, required: bool = False) -> str:
-    value = (value or "").strip()
-    if required and not value:
-        raise DomainError(_("This field is required."), field=field)
-    if len(value) > limit:
-        raise DomainError(_("At most %(n)d characters.") % {"n": limit}, field=field)
-    return value
+    record_change(entity, entity_id, team.village_id, actor=actor, action=action, changes=changes,
+                  reason=reason)
 
 
 def _day(value: datetime.date | None, field: str) -> datetime.date:
@@ -72,9 +60,9 @@ def _member_values(values: dict, default_unit: str, field_prefix: str = "") -> d
         return f"{field_prefix}{message}"
 
     try:
-        name = _text(values.get("name"), "name", MAX_NAME, required=True)
-        unit = _text(values.get("unit"), "unit", MAX_UNIT) or default_unit
-        phone = _text(values.get("phone"), "phone", 20)
+        name = text(values.get("name"), "name", MAX_NAME, required=True)
+        unit = text(values.get("unit"), "unit", MAX_UNIT) or default_unit
+        phone = text(values.get("phone"), "phone", 20)
     except DomainError as error:
         raise DomainError(named(error.message), field=error.field) from None
     position = values.get("position") or TeamMember.Position.MEMBER
@@ -113,7 +101,7 @@ def send_team(village: Area | str, *, actor, sending_unit: str, started_on: date
     if WorkTeam.objects.filter(village=village, ended_on__isnull=True).exists():
         raise DomainError(_("This village has a serving work team: withdraw it before sending the next."),
                           field="village")
-    sending_unit = _text(sending_unit, "sending_unit", MAX_UNIT, required=True)
+    sending_unit = text(sending_unit, "sending_unit", MAX_UNIT, required=True)
     started_on = _day(started_on, "started_on")
     if term_ends_on is None:
         raise DomainError(_("Enter a date."), field="term_ends_on")
@@ -130,7 +118,7 @@ def send_team(village: Area | str, *, actor, sending_unit: str, started_on: date
     if sum(m["position"] == TeamMember.Position.FIRST_SECRETARY for m in checked) > 1:
         raise DomainError(_("A team has one serving first secretary."), field="members")
     team = WorkTeam.objects.create(village=village, sending_unit=sending_unit, started_on=started_on,
-                                   term_ends_on=term_ends_on, note=_text(note, "note", MAX_NOTE),
+                                   term_ends_on=term_ends_on, note=text(note, "note", MAX_NOTE),
                                    created_by=actor)
     _record(team, actor, "team", team.pk, Change.Action.CREATE,
             {f: (None, getattr(team, f)) for f in TEAM_FIELDS})
@@ -176,7 +164,7 @@ def end_team_member(member: TeamMember, *, actor, ended_on: datetime.date | None
     member = TeamMember.objects.select_for_update().get(pk=member.pk)
     if member.ended_on is not None:
         raise InvalidTransition(_("This member has already left the team."))
-    reason = _text(reason, "reason", MAX_REASON, required=True)
+    reason = text(reason, "reason", MAX_REASON, required=True)
     ended_on = _day(ended_on, "ended_on")
     if ended_on < member.started_on:
         raise DomainError(_("A member cannot leave before joining."), field="ended_on")
@@ -190,7 +178,7 @@ def withdraw_team(team: WorkTeam, *, actor, ended_on: datetime.date | None, reas
     with it, and the village may receive the next team."""
     _officer(actor, team.village_id)
     team = _serving(team)
-    reason = _text(reason, "reason", MAX_REASON, required=True)
+    reason = text(reason, "reason", MAX_REASON, required=True)
     ended_on = _day(ended_on, "ended_on")
     serving = list(team.members.select_for_update().filter(ended_on__isnull=True))
     if ended_on < max([team.started_on, *(m.started_on for m in serving)]):
