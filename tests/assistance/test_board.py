@@ -20,7 +20,8 @@ EXPORT = reverse("assistance:board_export")
 
 
 class _Rows(HTMLParser):
-    """The ids of the rows inside each table that has an id."""
+    """The rows inside each table that has an id: household-<pk> for a household's row (one household
+    may stand in several tables, so its row id is the table's), else the row's id."""
 
     def __init__(self):
         super().__init__()
@@ -34,7 +35,8 @@ class _Rows(HTMLParser):
             if attrs.get("id"):
                 self.tables.setdefault(attrs["id"], [])
         elif tag == "tr" and self._open and self._open[-1] and attrs.get("id"):
-            self.tables[self._open[-1]].append(attrs["id"])
+            household = attrs.get("data-household")
+            self.tables[self._open[-1]].append(f"household-{household}" if household else attrs["id"])
 
     def handle_endtag(self, tag):
         if tag == "table" and self._open:

@@ -315,7 +315,7 @@ def test_same_seed_gives_the_same_rows(demo):
 def ids_in(html: str, table: str) -> set[int]:
     found = re.search(rf'<table id="{table}".*?</table>', html, re.S)
     assert found, table
-    return {int(pk) for pk in re.findall(r'<tr id="household-(\d+)"', found.group(0))}
+    return {int(pk) for pk in re.findall(r'<tr id="[\w-]+" data-household="(\d+)"', found.group(0))}
 
 
 def test_the_board_lists_what_was_taken_away(demo, client):
