@@ -1,6 +1,6 @@
 """Screenshots for the README tour, taken from a running demo in Debian's chromium.
 
-Usage: .venv/bin/python scripts/screenshots.py [http://127.0.0.1:8000]
+Usage: .venv/bin/python scripts/screenshots.py [http://127.0.0.1:8000] [--only assistance]
 """
 
 import csv
@@ -58,10 +58,13 @@ def sign_in(page, username: str) -> None:
     page.click("form.form button[type=submit]")
 
 
-def main(base: str) -> None:
+def main(base: str, only: str = "") -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=shutil.which("chromium"), args=ARGS)
+        if only == "assistance":
+            assistance(browser, base)
+            return
         page = browser.new_context(base_url=base, viewport={"width": 1280, "height": 900},
                                     locale="zh-CN").new_page()
         page.goto("/accounts/login/")
@@ -98,7 +101,36 @@ def main(base: str) -> None:
         page.screenshot(path=OUT / "6-household-english.png", full_page=True)
         page.click("#language-form button")
         procedures(browser, base, page)
+        assistance(browser, base)
         browser.close()
+
+
+def assistance(browser, base: str) -> None:
+    """Issue 5's screens: a household's plan, the helper's phone page, the village board, the helpers'
+    load, the work teams, the measures table and the Fujian–Ningxia pair."""
+    desk = browser.new_context(base_url=base, viewport={"width": 1280, "height": 900},
+                               locale="zh-CN").new_page()
+    sign_in(desk, "cadre")
+    desk.goto("/assistance/board/")
+    desk.screenshot(path=OUT / "16-village-board.png", full_page=True)
+    phone = browser.new_context(base_url=base, viewport={"width": 390, "height": 844}, is_mobile=True,
+                                has_touch=True, locale="zh-CN").new_page()
+    sign_in(phone, "helper")  # lands on the helper's households and next visits
+    phone.screenshot(path=OUT / "15-helper-phone.png", full_page=True)
+    href = phone.locator("#my-households a").first.get_attribute("href")
+    desk.goto(href)
+    if "/assistance/households/" not in desk.url:
+        desk.goto(desk.locator("#plan-link").get_attribute("href"))
+    desk.screenshot(path=OUT / "14-household-plan.png", full_page=True)
+    sign_in(desk, "xiji")
+    desk.goto("/assistance/helpers/?order=load")
+    desk.screenshot(path=OUT / "17-helpers-load.png")
+    desk.goto("/assistance/teams/")
+    desk.screenshot(path=OUT / "18-work-teams.png")
+    desk.goto("/assistance/measures/")
+    desk.screenshot(path=OUT / "19-measures.png")
+    sign_in(desk, "fujian")  # lands on the Fujian–Ningxia pair
+    desk.screenshot(path=OUT / "20-fujian-ningxia.png", full_page=True)
 
 
 def procedures(browser, base: str, county) -> None:
@@ -126,4 +158,7 @@ def procedures(browser, base: str, county) -> None:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1] if len(sys.argv) > 1 else "http://127.0.0.1:8000")
+    arguments = [a for a in sys.argv[1:] if not a.startswith("--only")]
+    only = sys.argv[sys.argv.index("--only") + 1] if "--only" in sys.argv else ""
+    arguments = [a for a in arguments if a != only]
+    main(arguments[0] if arguments else "http://127.0.0.1:8000", only)

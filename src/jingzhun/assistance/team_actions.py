@@ -167,7 +167,7 @@ def end_team_member(member: TeamMember, *, actor, ended_on: datetime.date | None
     reason = text(reason, "reason", MAX_REASON, required=True)
     ended_on = _day(ended_on, "ended_on")
     if ended_on < member.started_on:
-        raise DomainError(_("A member cannot leave before joining."), field="ended_on")
+        raise DomainError(_("A team member cannot leave before joining the team."), field="ended_on")
     _end(member, team, actor, ended_on, reason)
     return member
 

@@ -104,7 +104,7 @@ class AddMemberForm(ActionModelForm):
 
 
 class EndMemberForm(DomainErrorForm, forms.Form):
-    member = forms.ModelChoiceField(TeamMember.objects.none(), label=_("member"))
+    member = forms.ModelChoiceField(TeamMember.objects.none(), label=_("team member"))
     ended_on = forms.DateField(label=_("left on"), widget=DATE)
     reason = forms.CharField(label=_("reason"), max_length=300,
                              help_text=_("For example: recalled by the unit, transferred, ill."))

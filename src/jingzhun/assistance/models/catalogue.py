@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.db import models
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from jingzhun.registry.models import Cause
@@ -13,11 +13,11 @@ MONEY = {"max_digits": 12, "decimal_places": 2}
 class Batch(models.TextChoices):
     """The "five batches" (五个一批) of the 2015 decision, plus health, named beside them in practice."""
 
-    PRODUCTION = "production", _("develop production")
-    RELOCATION = "relocation", _("relocation")
-    ECOLOGY = "ecology", _("ecological compensation")
-    EDUCATION = "education", _("education")
-    SOCIAL_SECURITY = "social_security", _("social security as the floor")
+    PRODUCTION = "production", pgettext_lazy("five batches", "develop production")
+    RELOCATION = "relocation", pgettext_lazy("five batches", "relocation")
+    ECOLOGY = "ecology", pgettext_lazy("five batches", "ecological compensation")
+    EDUCATION = "education", pgettext_lazy("five batches", "education")
+    SOCIAL_SECURITY = "social_security", pgettext_lazy("five batches", "social security as the floor")
 
 
 class Condition(models.TextChoices):

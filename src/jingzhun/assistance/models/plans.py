@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from jingzhun.registry.models import Cause, Household
 
@@ -60,7 +61,7 @@ class Plan(models.Model):
 class PlannedMeasure(models.Model):
     class State(models.TextChoices):
         PLANNED = "planned", _("planned")
-        UNDER_WAY = "under_way", _("under way")
+        UNDER_WAY = "under_way", pgettext_lazy("measure", "under way")
         DELIVERED = "delivered", _("delivered")
         CANCELLED = "cancelled", _("cancelled")
 
