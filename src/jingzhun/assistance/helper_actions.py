@@ -91,7 +91,7 @@ def deactivate_helper(helper, *, actor, reason: str):
     """The helper can no longer sign in. Refused while they still answer for households: those are
     reassigned first, so no household is left with a helper nobody hears from."""
     scope = _registrar(actor)
-    helper = get_user_model().objects.select_for_update().select_related("post").get(pk=helper.pk)
+    helper = get_user_model().objects.select_for_update(of=("self",)).select_related("post").get(pk=helper.pk)
     post = getattr(helper, "post", None)
     if post is None or post.role != Role.HELPER:
         raise DomainError(_("This account is not a helper's."))
