@@ -12,6 +12,7 @@ from jingzhun.areas.models import Area, AreaFlag, Level
 from jingzhun.areas.scope import scope_for
 from jingzhun.assistance import team_actions, team_queries, team_rules
 from jingzhun.errors import DomainError
+from jingzhun.policy.models import Standard
 from tests.conftest import GUYUAN, JIQIANG, PROVINCE, VILLAGE_A, VILLAGE_B, VILLAGE_C, XIJI, YANCHI
 
 pytestmark = pytest.mark.django_db
@@ -46,16 +47,21 @@ def status(cast, village=VILLAGE_A, year=2021, who="county"):
 def test_a_poor_village_without_a_team_shows_no_team(cast):
     poor(VILLAGE_A)
     found = status(cast)
-    assert found.poor and found.team is None
+    assert found.required and found.team is None
     assert found.check.problems == ("no_team",)
     assert found.problems[0][0] == "no_team"
 
 
-def test_a_village_that_is_not_poor_that_year_is_not_checked(cast):
-    poor(VILLAGE_A, start=2014, end=2019)
-    found = status(cast, year=2021)
-    assert not found.poor and found.check is None and found.problems == []
+def test_a_village_is_checked_from_its_first_poor_year_and_after_its_exit_while_the_standard_says_so(cast):
+    poor(VILLAGE_A, start=2016, end=2019)
+    before = status(cast, year=2015)
+    assert not before.required and before.check is None and before.problems == []
     assert status(cast, year=2019).check.problems == ("no_team",)
+    assert status(cast, year=2021).check.problems == ("no_team",)  # left poverty, keeps its team
+    Standard.objects.create(key="work_team_after_exit", jurisdiction="640422", year_from=2021, value=0,
+                            source="a county's own rule, for the test")
+    assert not status(cast, year=2021).required
+    assert status(cast, year=2019).required  # still poor that year
 
 
 def test_a_team_of_two_is_too_few_in_2020_and_enough_from_2021(cast):
@@ -92,16 +98,16 @@ def test_township_counts_per_village_and_the_village_list(cast):
     rows, total = team_queries.team_counts(scope_for(cast["township"]), township, 2021)
     by_code = {row.area.code: row.tally for row in rows}
     assert len(rows) == township.children.count()
-    assert by_code[VILLAGE_A] == team_rules.Tally(poor=1, with_team=1, meeting=1)
-    assert by_code[VILLAGE_B] == team_rules.Tally(poor=1, no_team=1)
-    assert total == team_rules.Tally(poor=2, with_team=1, meeting=1, no_team=1)
+    assert by_code[VILLAGE_A] == team_rules.Tally(required=1, with_team=1, meeting=1)
+    assert by_code[VILLAGE_B] == team_rules.Tally(required=1, no_team=1)
+    assert total == team_rules.Tally(required=2, with_team=1, meeting=1, no_team=1)
     rows_2020, total_2020 = team_queries.team_counts(scope_for(cast["township"]), township, 2020)
-    assert total_2020 == team_rules.Tally(poor=2, with_team=1, no_team=1, too_few=1)
+    assert total_2020 == team_rules.Tally(required=2, with_team=1, no_team=1, too_few=1)
     statuses = {s.village.code: s for s in team_queries.village_statuses(scope_for(cast["township"]),
                                                                           township, 2021)}
     assert statuses[VILLAGE_B].check.problems == ("no_team",)
     assert statuses[VILLAGE_A].team.sending_unit == "自治区财政厅"
-    assert not any(s.poor for code, s in statuses.items() if code not in (VILLAGE_A, VILLAGE_B))
+    assert not any(s.required for code, s in statuses.items() if code not in (VILLAGE_A, VILLAGE_B))
 
 
 def test_county_and_province_counts_add_up_by_child(cast):
@@ -110,26 +116,26 @@ def test_county_and_province_counts_add_up_by_child(cast):
     send(cast["other_county"], village=VILLAGE_C, positions=(MEMBER,))
     rows, total = team_queries.team_counts(scope_for(cast["county"]), Area.objects.get(code=XIJI), 2021)
     jiqiang = next(row.tally for row in rows if row.area.code == JIQIANG)
-    assert jiqiang == team_rules.Tally(poor=2, with_team=1, meeting=1, no_team=1) == total
+    assert jiqiang == team_rules.Tally(required=2, with_team=1, meeting=1, no_team=1) == total
     assert all(row.area.level == Level.TOWNSHIP for row in rows)
     rows, total = team_queries.team_counts(scope_for(cast["province"]), Area.objects.get(code=PROVINCE), 2021)
     guyuan = next(row.tally for row in rows if row.area.code == GUYUAN)
-    assert guyuan.poor == 2 and guyuan.meeting == 1
-    assert total == team_rules.Tally(poor=3, with_team=2, meeting=1, no_team=1, too_few=1,
+    assert guyuan.required == 2 and guyuan.meeting == 1
+    assert total == team_rules.Tally(required=3, with_team=2, meeting=1, no_team=1, too_few=1,
                                      no_first_secretary=1)
 
 
 def test_counts_keep_to_the_reader_s_scope(cast):
     poor(VILLAGE_A, VILLAGE_B, VILLAGE_C)
     rows, total = team_queries.team_counts(scope_for(cast["county"]), Area.objects.get(code=PROVINCE), 2021)
-    assert total.poor == 2  # Yanchi's village is not Xiji's officer's to count
+    assert total.required == 2  # Yanchi's village is not Xiji's officer's to count
     assert [row.area.code for row in rows] == [GUYUAN]  # only the way down to Xiji
     rows, total = team_queries.team_counts(scope_for(cast["cadre_a"]), Area.objects.get(code=JIQIANG), 2021)
-    assert [row.area.code for row in rows] == [VILLAGE_A] and total.poor == 1
+    assert [row.area.code for row in rows] == [VILLAGE_A] and total.required == 1
     statuses = team_queries.village_statuses(scope_for(cast["cadre_a"]), Area.objects.get(code=JIQIANG), 2021)
     assert [s.village.code for s in statuses] == [VILLAGE_A]
     rows, total = team_queries.team_counts(scope_for(cast["county"]), Area.objects.get(code=YANCHI), 2021)
-    assert rows == [] and total.poor == 0
+    assert rows == [] and total.required == 0
 
 
 def test_a_province_is_counted_in_a_fixed_number_of_queries(cast):
@@ -141,7 +147,7 @@ def test_a_province_is_counted_in_a_fixed_number_of_queries(cast):
     scope, province = scope_for(cast["province"]), Area.objects.get(code=PROVINCE)
     with CaptureQueriesContext(connection) as queries:
         rows, total = team_queries.team_counts(scope, province, 2021)
-    assert total.poor == len(xiji) and total.meeting == 20 and total.no_team == len(xiji) - 20
+    assert total.required == len(xiji) and total.meeting == 20 and total.no_team == len(xiji) - 20
     assert len(queries) == 4  # children, poor villages' flags, serving teams, standards
 
 

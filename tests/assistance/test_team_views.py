@@ -80,11 +80,11 @@ def test_a_township_lists_its_villages_with_readable_problems(client, cast, team
     response = page(client, cast, "township", TEAMS, {"area": JIQIANG, "year": 2021})
     text = response.content.decode()
     assert 'id="team-gaps"' in text and 'id="team-villages"' in text
-    assert f'id="village-{VILLAGE_B}" class="poor has-problems no_team"' in text
+    assert f'id="village-{VILLAGE_B}" class="required has-problems no_team"' in text
     assert 'data-problem="no_team">no team</span>' in text
-    assert f'id="village-{VILLAGE_A}" class="poor"' in text
+    assert f'id="village-{VILLAGE_A}" class="required"' in text
     total = response.context["total"]
-    assert (total.poor, total.with_team, total.meeting, total.no_team) == (2, 1, 1, 1)
+    assert (total.required, total.with_team, total.meeting, total.no_team) == (2, 1, 1, 1)
 
 
 def test_a_county_sees_counts_per_township_linking_down(client, cast, team):
@@ -93,7 +93,7 @@ def test_a_county_sees_counts_per_township_linking_down(client, cast, team):
     assert f'<tr data-area="{JIQIANG}"><td><a href="{TEAMS}?area={JIQIANG}&amp;year=2021">' in text
     assert 'id="team-villages"' not in text
     jiqiang = next(row.tally for row, _url in response.context["rows"] if row.area.code == JIQIANG)
-    assert (jiqiang.poor, jiqiang.no_team) == (2, 1)
+    assert (jiqiang.required, jiqiang.no_team) == (2, 1)
 
 
 def test_the_page_defaults_to_the_reader_s_area_and_this_year(client, cast, team):

@@ -97,9 +97,8 @@ def withdrawal_reasons(teams: list[WorkTeam]) -> dict[int, str]:
 
 # Checks against the standard --------------------------------------------------------------------------
 
-def _standards(year: int):
+def _standards(year: int, table):
     """min_members and term_years for a village's code, from one read of the standards table."""
-    table = policy_queries.standards()
     found: dict[str, tuple[int, int]] = {}
 
     def of(code: str) -> tuple[int, int]:
@@ -114,10 +113,21 @@ def _standards(year: int):
     return of
 
 
-def poor_village_codes(scope: Scope, prefix: str, year: int) -> set[str]:
+def required_village_codes(scope: Scope, prefix: str, year: int, table=None) -> set[str]:
+    """Villages that must have a resident work team in the year: the poor villages, and those that have
+    left poverty where the standard work_team_after_exit holds for the year."""
     flags = (AreaFlag.objects.filter(kind=AreaFlag.Kind.POOR_VILLAGE, area__code__startswith=prefix)
              .filter(scope.area_q("area__code")).only("area_id", "start_year", "end_year"))
-    return {flag.area_id for flag in flags if flag.active_in(year)}
+    table = table or policy_queries.standards()
+
+    def after_exit(code: str) -> bool:
+        try:
+            return bool(policy_queries.value("work_team_after_exit", year, code, table))
+        except PolicyMissing:  # no row for the year: nothing required of villages that left poverty
+            return False
+
+    return {flag.area_id for flag in flags if flag.active_in(year) or (
+        flag.start_year <= year and flag.end_year is not None and after_exit(flag.area_id))}
 
 
 def serving_teams(scope: Scope, prefix: str, day: datetime.date) -> dict[str, WorkTeam]:
@@ -143,9 +153,9 @@ def facts(team: WorkTeam) -> rules.TeamFacts:
 @dataclass(frozen=True)
 class VillageStatus:
     village: Area
-    poor: bool
+    required: bool  # must have a team that year (poor, or left poverty and kept under the standard)
     team: WorkTeam | None  # serving on the day judged, with .serving and .first_secretaries
-    check: rules.TeamCheck | None  # None for a village that is not poor that year
+    check: rules.TeamCheck | None  # None for a village that need not have a team that year
 
     @property
     def problems(self) -> list[tuple[str, str]]:
@@ -158,16 +168,17 @@ class VillageStatus:
 
 def _statuses(scope: Scope, area: Area, year: int, villages: list[Area]) -> list[VillageStatus]:
     day = team_rules.reference_day(year, clock.today())
-    poor = poor_village_codes(scope, area.prefix, year)
+    table = policy_queries.standards()
+    required = required_village_codes(scope, area.prefix, year, table)
     teams = serving_teams(scope, area.prefix, day)
-    standard = _standards(year)
+    standard = _standards(year, table)
     found = []
     for village in villages:
         team = teams.get(village.code)
         check = None
-        if village.code in poor:
+        if village.code in required:
             check = rules.check_team(facts(team) if team else None, *standard(village.code))
-        found.append(VillageStatus(village, village.code in poor, team, check))
+        found.append(VillageStatus(village, village.code in required, team, check))
     return found
 
 
@@ -195,17 +206,19 @@ def child_areas(scope: Scope, area: Area) -> list[Area]:
 
 
 def team_counts(scope: Scope, area: Area, year: int) -> tuple[list[AreaTeams], team_rules.Tally]:
-    """Each child area's poor villages, how many have a team, meet the standard, and each gap; and the
+    """Each child area's villages that must have a team, how many have one, meet the standard, and each
+    gap; and the
     area's total (of the villages the reader covers)."""
     children = child_areas(scope, area)
     if not children:
         return [], team_rules.Tally()
     day = team_rules.reference_day(year, clock.today())
     teams = serving_teams(scope, area.prefix, day)
-    standard = _standards(year)
+    table = policy_queries.standards()
+    standard = _standards(year, table)
     width = PREFIX_LENGTH[children[0].level]
     checks: dict[str, list[rules.TeamCheck]] = {child.prefix: [] for child in children}
-    for code in poor_village_codes(scope, area.prefix, year):
+    for code in required_village_codes(scope, area.prefix, year, table):
         team = teams.get(code)
         check = rules.check_team(facts(team) if team else None, *standard(code))
         checks.setdefault(code[:width], []).append(check)

@@ -34,9 +34,10 @@ def reference_day(year: int, today: datetime.date) -> datetime.date:
 
 @dataclass(frozen=True)
 class Tally:
-    """Poor villages of an area, how many have a team, how many meet the standard, and each gap."""
+    """Villages of an area that must have a team, how many have one, how many meet the standard, and
+    each gap."""
 
-    poor: int = 0
+    required: int = 0
     with_team: int = 0
     meeting: int = 0
     no_team: int = 0
@@ -50,10 +51,11 @@ class Tally:
 
 
 def tally(checks: Iterable[TeamCheck]) -> Tally:
-    """Counts over poor villages' checks: a village with two problems counts under both."""
-    counts = dict.fromkeys(("poor", "with_team", "meeting", *PROBLEMS), 0)
+    """Counts over the checks of villages that must have a team: a village with two problems counts under
+    both."""
+    counts = dict.fromkeys(("required", "with_team", "meeting", *PROBLEMS), 0)
     for check in checks:
-        counts["poor"] += 1
+        counts["required"] += 1
         counts["with_team"] += "no_team" not in check.problems
         counts["meeting"] += check.ok
         for problem in check.problems:

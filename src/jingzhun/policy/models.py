@@ -29,6 +29,8 @@ class Key(models.TextChoices):
     HELPER_HOUSEHOLDS_NORM = "helper_households_norm", _("households one helper answers for, at most")
     WORK_TEAM_MIN_MEMBERS = "work_team_min_members", _("resident work team: members at least")
     WORK_TEAM_TERM_YEARS = "work_team_term_years", _("resident work team: term of at least this many years")
+    WORK_TEAM_AFTER_EXIT = "work_team_after_exit", _(
+        "villages that left poverty keep a resident work team (1 yes, 0 no)")
 
 
 class Standard(models.Model):
