@@ -29,6 +29,7 @@ from jingzhun.assistance import queries
 from jingzhun.assistance.actions import REGISTERED
 from jingzhun.assistance.models import HelperAssignment, Measure, Plan, PlannedMeasure, Visit
 from jingzhun.identification.models import Risk
+from jingzhun.registry.bulk import TABLES as REGISTRY_TABLES
 from jingzhun.registry.bulk import Writer, datetime_text, reserve_ids
 from jingzhun.registry.models import Household
 
@@ -68,16 +69,6 @@ class AssistanceSummary:
     planned_visits: int = 0
     unvisited: int = 0
     seconds: float = 0.0
-
-
-class AssistanceWriter(Writer):
-    def __init__(self, cursor):
-        super().__init__(cursor)
-        for name, (model, fields) in TABLES.items():
-            self.register(name, model, fields)
-
-    def table_names(self) -> list[str]:
-        return [model._meta.db_table for model in REINDEXED]
 
 
 def _day(value) -> datetime.date:
@@ -171,7 +162,7 @@ def build_assistance(cadre_village: str, seed: int = 2013, progress: bool = Fals
     if in_village and not unvisited.intersection(in_village):
         unvisited.add(in_village[int(rng.random() * len(in_village))])
     with connection.constraint_checks_disabled(), transaction.atomic(), connection.cursor() as cursor:
-        writer = AssistanceWriter(cursor)
+        writer = Writer(cursor, {**REGISTRY_TABLES, **TABLES}, REINDEXED)
         if connection.vendor == "postgresql":
             # Key checks an enclosing transaction left pending would forbid the ALTERs that drop the
             # indexes: run them now, and defer the rest again.

@@ -95,9 +95,7 @@ def build_teams(seed: int = 2013, phones: Phones | None = None) -> tuple[int, in
             start = ends
     with connection.cursor() as cursor:
         ids = reserve_ids(cursor, WorkTeam, len(teams))
-        writer = Writer(cursor)
-        writer.register("team", WorkTeam, TEAM_FIELDS)
-        writer.register("member", TeamMember, MEMBER_FIELDS)
+        writer = Writer(cursor, {"team": (WorkTeam, TEAM_FIELDS), "member": (TeamMember, MEMBER_FIELDS)})
         writer.write("team", [(ids[number], *rest) for number, *rest in teams])
         writer.write("member", [(ids[number], *rest) for number, *rest in members])
         for sql in connection.ops.sequence_reset_sql(no_style(), [WorkTeam]):

@@ -23,6 +23,7 @@ from tqdm import tqdm
 
 from jingzhun.areas.models import AreaFlag, Population
 from jingzhun.identification.models import AreaCase, Case, CaseEvent, Hardship, Notice, Objection
+from jingzhun.registry.bulk import TABLES as REGISTRY_TABLES
 from jingzhun.registry.bulk import Writer, datetime_text, reserve_ids
 from jingzhun.registry.models import AuditEvent, Household, Income, LivingConditions, Member
 
@@ -68,16 +69,6 @@ class YearsSummary:
     village_exits: int = 0
     county_reports: dict[str, dict] = field(default_factory=dict)
     seconds: float = 0.0
-
-
-class HistoryWriter(Writer):
-    def __init__(self, cursor):
-        super().__init__(cursor)
-        for name, (model, fields) in TABLES.items():
-            self.register(name, model, fields)
-
-    def table_names(self) -> list[str]:
-        return [TABLES[name][0]._meta.db_table for name in REINDEXED]
 
 
 def reasons() -> dict[str, str]:
@@ -138,7 +129,7 @@ def run_years(fates: dict, seed: int = 2013, progress: bool = False, showcase: s
     to_text = cached(datetime_text(connection.vendor))
     with connection.constraint_checks_disabled(), transaction.atomic(), connection.cursor() as cursor, tqdm(
             total=len(homes), unit="households", file=sys.stderr, disable=not progress) as bar:
-        writer = HistoryWriter(cursor)
+        writer = Writer(cursor, {**REGISTRY_TABLES, **TABLES}, [TABLES[name][0] for name in REINDEXED])
         indexes = writer.drop_indexes()
         starts = [reserve_ids(cursor, model, 1, locked=True)[0] for model in EXPLICIT_IDS]
         rows = Rows(to_text, reasons(), starts[0], starts[2])
@@ -186,7 +177,7 @@ def _household_chunks(rng, rows: Rows, homes, stories):
         yield len(homes[first:first + CHUNK]), rows.take()
 
 
-def _write(writer: HistoryWriter, tables: dict[str, list], summary: YearsSummary) -> None:
+def _write(writer: Writer, tables: dict[str, list], summary: YearsSummary) -> None:
     for name in TABLES:  # households' cases before the events and notices pointing at them
         rows = tables.get(name)
         if rows:

@@ -48,11 +48,15 @@ def datetime_text(vendor: str):
 
 
 class Writer:
-    def __init__(self, cursor):
+    def __init__(self, cursor, tables: dict | None = None, reindexed=None):
+        """Writes `tables` (name -> (model, fields); the registry's by default); drop_indexes drops those
+        of the `reindexed` models (by default every table's)."""
         self.cursor = cursor
         self.vendor = connection.vendor
         self.statements = {}
-        for name, (model, fields) in TABLES.items():
+        tables = TABLES if tables is None else tables
+        self.reindexed = [model for model, _fields in tables.values()] if reindexed is None else reindexed
+        for name, (model, fields) in tables.items():
             self.register(name, model, fields)
 
     def register(self, name: str, model, fields) -> None:
@@ -128,7 +132,7 @@ class Writer:
         return add[:keys] + [definition for _name, definition in indexes] + add[keys:]
 
     def table_names(self) -> list[str]:
-        return [model._meta.db_table for model, _fields in TABLES.values()]
+        return [model._meta.db_table for model in self.reindexed]
 
     def create_indexes(self, statements: list[str]) -> None:
         for sql in statements:
