@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "jingzhun.policy",
     "jingzhun.identification",
     "jingzhun.assistance",
+    "jingzhun.funds",
     "jingzhun.web",
     "jingzhun.demo",
 ]

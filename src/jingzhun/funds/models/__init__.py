@@ -1,0 +1,9 @@
+"""The funds app's tables, one module per subject."""
+
+from .ledger import Entry, Fund, Purpose, Source
+from .mutual import Contribution, Installment, Loan, Membership, MutualFund, Repayment
+from .projects import Beneficiary, Project, ProjectKind
+from .supervision import Flag, SupervisionRule
+
+__all__ = ["Beneficiary", "Contribution", "Entry", "Flag", "Fund", "Installment", "Loan", "Membership",
+           "MutualFund", "Project", "ProjectKind", "Purpose", "Repayment", "Source", "SupervisionRule"]

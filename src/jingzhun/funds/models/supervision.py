@@ -1,0 +1,66 @@
+"""Supervision: rules kept as data, and the flags they raise with their evidence and resolution."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from jingzhun.areas.models import Area
+
+
+class SupervisionRule(models.Model):
+    """A rule of supervision, switched on or off and tuned by its parameters (days, years, shares)."""
+
+    class Code(models.TextChoices):
+        OVER_BUDGET = "over_budget", _("allocation over the project's budget")
+        NO_BENEFICIARIES = "no_beneficiaries", _("project without beneficiary households")
+        IDLE_MONEY = "idle_money", _("money idle past the set time")
+        DUPLICATE_SUBSIDY = "duplicate_subsidy", _("the same household paid the same subsidy twice")
+        OUTSIDE_PURPOSE = "outside_purpose", _("money spent outside the fund's purposes")
+
+    code = models.CharField(_("rule"), max_length=20, choices=Code.choices, unique=True)
+    active = models.BooleanField(_("in force"), default=True)
+    params = models.JSONField(_("parameters"), default=dict, blank=True)
+    source = models.CharField(_("source"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("supervision rule")
+        verbose_name_plural = _("supervision rules")
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class Flag(models.Model):
+    """One anomaly a rule found, on one subject (a fund, a project, a household's payments), with the
+    figures that show it; it stays until an officer resolves or dismisses it with a note."""
+
+    class State(models.TextChoices):
+        OPEN = "open", _("open")
+        RESOLVED = "resolved", _("resolved")
+        DISMISSED = "dismissed", _("dismissed")
+
+    rule = models.CharField(_("rule"), max_length=20, choices=SupervisionRule.Code.choices)
+    area = models.ForeignKey(Area, models.PROTECT, related_name="+", verbose_name=_("area"))
+    subject = models.CharField(max_length=60)  # "project:12", "fund:3", "household:45:housing_renovation"
+    fund = models.ForeignKey("funds.Fund", models.PROTECT, null=True, blank=True, related_name="flags")
+    project = models.ForeignKey("funds.Project", models.PROTECT, null=True, blank=True, related_name="flags")
+    household = models.ForeignKey("registry.Household", models.PROTECT, null=True, blank=True,
+                                  related_name="+")
+    evidence = models.JSONField(_("evidence"), default=dict)
+    found_at = models.DateTimeField(_("found"))
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.OPEN)
+    resolution = models.TextField(_("resolution"), blank=True)
+    resolved_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True,
+                                    related_name="+", verbose_name=_("resolved by"))
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-found_at", "-id"]
+        verbose_name = _("supervision flag")
+        verbose_name_plural = _("supervision flags")
+        constraints = [models.UniqueConstraint(fields=["rule", "subject"], condition=models.Q(state="open"),
+                                               name="one_open_flag_per_subject")]
+
+    def __str__(self) -> str:
+        return f"{self.rule} {self.subject} {self.state}"
