@@ -31,6 +31,13 @@ class Key(models.TextChoices):
     WORK_TEAM_TERM_YEARS = "work_team_term_years", _("resident work team: term of at least this many years")
     WORK_TEAM_AFTER_EXIT = "work_team_after_exit", _(
         "villages that left poverty keep a resident work team (1 yes, 0 no)")
+    VILLAGE_INVESTMENT = "village_investment", _("investment standard per village (yuan)")
+    MUTUAL_FUND_CAPITAL = "mutual_fund_capital", _("government capital of a village mutual fund (yuan)")
+    MUTUAL_FUND_LOAN_MAX = "mutual_fund_loan_max", _("mutual fund: largest loan (yuan)")
+    MUTUAL_FUND_TERM_MAX = "mutual_fund_term_max", _("mutual fund: longest loan term (months)")
+    MUTUAL_FUND_FEE_RATE = "mutual_fund_fee_rate", _("mutual fund: occupancy fee per month")
+    MUTUAL_FUND_RESERVE_SHARE = "mutual_fund_reserve_share", _(
+        "mutual fund: share of fee income kept as reserve (lendable)")
 
 
 class Standard(models.Model):

@@ -93,6 +93,13 @@ class Loan(models.Model):
     issued_on = models.DateField(_("issued on"))
     term_months = models.PositiveSmallIntegerField(_("term (months)"))
     fee_rate = models.DecimalField(_("occupancy fee per month"), max_digits=6, decimal_places=5)  # 0.008 = 8‰
+
+    class Schedule(models.TextChoices):
+        MATURITY = "maturity", _("principal and fees at the end of the term")
+        MONTHLY = "monthly", _("equal principal every month, with the month's fee")
+
+    schedule = models.CharField(_("repayment"), max_length=10, choices=Schedule.choices,
+                                default=Schedule.MATURITY)
     purpose = models.CharField(_("purpose"), max_length=120, blank=True)
     group = models.CharField(_("joint-liability group"), max_length=60, blank=True)
     state = models.CharField(_("state"), max_length=12, choices=State.choices, default=State.ACTIVE)
