@@ -8,4 +8,5 @@ urlpatterns = [
     path("policy/", include("jingzhun.policy.urls")),
     path("", include("jingzhun.identification.urls")),
     path("", include("jingzhun.assistance.urls")),
+    path("funds/", include("jingzhun.funds.urls")),
 ]
