@@ -1,0 +1,163 @@
+"""Reads of projects, always filtered by the reader's scope: the list with money and output, one
+project's funding by source, entries and beneficiaries, and a village's investment against the standard.
+
+A project's money is read through the project: a cadre whose village has a project sees what was
+allocated to it and spent, although the fund itself is held by the county."""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Count, QuerySet
+from django.http import Http404
+
+from jingzhun.areas.models import Area
+from jingzhun.areas.scope import Scope
+from jingzhun.errors import DomainError
+from jingzhun.identification.monitoring_queries import heads_of
+from jingzhun.policy import queries as policy
+from jingzhun.policy.rules import PolicyMissing
+from jingzhun.registry.models import Household
+from jingzhun.registry.queries import visible_households
+
+from . import queries
+from .actions import manager_scope
+from .models import Beneficiary, Entry, Project, ProjectKind, Source
+
+ZERO = Decimal("0.00")
+NOTHING = queries.Totals(ZERO, ZERO, ZERO)
+
+
+def keeps_books(user, area_code: str) -> bool:
+    """Whether the user may write this area's funds and projects (the actions' own test)."""
+    try:
+        manager_scope(user, area_code)
+    except DomainError:
+        return False
+    return True
+
+
+def visible_projects(scope: Scope) -> QuerySet[Project]:
+    """Projects of the reader's area; helpers work from their households and read none."""
+    if not scope.reads_registry or scope.helps_households:
+        return Project.objects.none()
+    return Project.objects.filter(scope.area_q("area__code"))
+
+
+def get_project(scope: Scope, pk: int) -> Project:
+    project = (visible_projects(scope).select_related("area__parent__parent", "accepted_by", "created_by")
+               .filter(pk=pk).first())
+    if project is None:
+        raise Http404
+    return project
+
+
+@dataclass(frozen=True)
+class ProjectFilter:
+    area: str = ""
+    year: int | None = None
+    kind: str = ""
+    state: str = ""
+
+
+def filter_from_query(params, scope: Scope) -> ProjectFilter:
+    year = params.get("year", "")
+    return ProjectFilter(area=params.get("area") or scope.area_code or "",
+                         year=int(year) if year.isdigit() else None,
+                         kind=params.get("kind", "") if params.get("kind") in ProjectKind.values else "",
+                         state=params.get("state", "") if params.get("state") in Project.State.values else "")
+
+
+def search_projects(scope: Scope, flt: ProjectFilter, area: Area) -> QuerySet[Project]:
+    projects = visible_projects(scope).filter(area__code__startswith=area.prefix)
+    if flt.year:
+        projects = projects.filter(year=flt.year)
+    if flt.kind:
+        projects = projects.filter(kind=flt.kind)
+    if flt.state:
+        projects = projects.filter(state=flt.state)
+    return (projects.select_related("area__parent").annotate(beneficiary_count=Count("beneficiary_links"))
+            .order_by("-year", "area_id", "name", "pk"))
+
+
+def totals_of(projects) -> dict[int, queries.Totals]:
+    """Allocated and spent of each project, by project key."""
+    rows = queries.totals_by(Entry.objects.filter(project__in=list(projects)), "project")
+    return {key[0]: totals for key, totals in rows.items()}
+
+
+def project_totals(project: Project) -> queries.Totals:
+    return queries.totals_by(Entry.objects.filter(project=project)).get((), NOTHING)
+
+
+def funding_by_source(project: Project) -> list[tuple[str, str, queries.Totals]]:
+    """(source code, source label, totals) of the money allocated to the project, in the sources'
+    order."""
+    rows = queries.totals_by(Entry.objects.filter(project=project), "fund__source")
+    return [(code, label, rows[(code,)]) for code, label in Source.choices if (code,) in rows]
+
+
+def funding_by_fund(project: Project) -> list[tuple[int, queries.Totals]]:
+    rows = queries.totals_by(Entry.objects.filter(project=project), "fund")
+    return [(key[0], totals) for key, totals in sorted(rows.items())]
+
+
+def project_entries(project: Project) -> list[Entry]:
+    """The project's entries in the order they were recorded, each reversal linked both ways."""
+    entries = list(Entry.objects.filter(project=project).select_related("fund", "household", "recorded_by")
+                   .order_by("pk"))
+    reversed_by = {e.reverses_id: e for e in entries if e.reverses_id}
+    for entry in entries:
+        entry.undone_by = reversed_by.get(entry.pk)
+    return entries
+
+
+@dataclass(frozen=True)
+class BeneficiaryRow:
+    household: Household
+    added_on: object
+    head_name: str
+    head_id_number: str
+    paid: Decimal
+
+
+def beneficiaries(project: Project) -> list[BeneficiaryRow]:
+    """The project's households with their heads and what the project paid each of them."""
+    links = list(Beneficiary.objects.filter(project=project).select_related("household")
+                 .order_by("household__number"))
+    heads = heads_of(link.household_id for link in links)
+    paid = queries.totals_by(Entry.objects.filter(project=project, household__isnull=False), "household")
+    return [BeneficiaryRow(link.household, link.added_on, *heads.get(link.household_id, ("", "")),
+                           paid.get((link.household_id,), NOTHING).spent) for link in links]
+
+
+def households_by_number(scope: Scope, numbers: list[str]) -> tuple[list[Household], list[str]]:
+    """The households of these numbers the reader may see, and the numbers not found among them."""
+    found = list(visible_households(scope).filter(number__in=numbers))
+    known = {h.number for h in found}
+    return found, [n for n in numbers if n not in known]
+
+
+@dataclass(frozen=True)
+class Investment:
+    year: int
+    allocated: Decimal
+    budget: Decimal
+    standard: Decimal | None  # None: no standard for the year
+
+    @property
+    def meets(self) -> bool | None:
+        return None if self.standard is None else self.allocated >= self.standard
+
+
+def village_investment(village: Area, year: int) -> Investment:
+    """What the village's projects of the year were allocated (and budgeted) against the standard
+    investment per village (policy standard village_investment)."""
+    projects = Project.objects.filter(area=village, year=year).exclude(state=Project.State.CANCELLED)
+    allocated = queries.totals_by(Entry.objects.filter(project__area=village, project__year=year)).get(
+        (), NOTHING).allocated
+    budget = sum((p.budget for p in projects), ZERO)
+    try:
+        standard = policy.value("village_investment", year, village.code)
+    except PolicyMissing:
+        standard = None
+    return Investment(year, allocated, budget, standard)
