@@ -9,8 +9,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from jingzhun.errors import DomainError, InvalidTransition, NotAllowed, OutOfScope
-from jingzhun.funds import actions
-from jingzhun.funds.models import Beneficiary, Flag, SupervisionRule
+from jingzhun.funds import actions, project_actions
+from jingzhun.funds.models import Flag, SupervisionRule
 from jingzhun.funds.supervision_actions import change_rule, dismiss, resolve, scan
 from jingzhun.funds.supervision_rules import load_rules
 from tests.conftest import JIQIANG, VILLAGE_A, VILLAGE_B, XIJI, YANCHI
@@ -78,21 +78,23 @@ def test_no_beneficiaries_fires_and_is_quiet_once_a_household_is_listed(cast, bo
     assert flag.evidence["spent"] == "40000.00" and flag.project == road
 
     household = make_household(actor=cast["cadre_a"])
-    Beneficiary.objects.create(project=road, household=household, added_on=TODAY)
+    project_actions.add_beneficiaries(road, [household], actor=county)
     assert scan(XIJI, actor=county)["no_beneficiaries"].found == 0
 
 
 def test_no_beneficiaries_quiet_when_a_household_is_paid_or_the_rule_is_off(cast, books, make_household):
-    county, fund, cattle = cast["county"], books["fund"], books["cattle"]
+    county, fund, cattle, road = cast["county"], books["fund"], books["cattle"], books["road"]
     actions.receive(fund, actor=county, amount="100000")
     actions.allocate(fund, cattle, actor=county, amount="50000")
     household = make_household(VILLAGE_B, actor=cast["cadre_b"])
     actions.spend(fund, cattle, actor=county, amount="5000", household=household, subsidy="cattle")
     assert scan(XIJI, actor=county)["no_beneficiaries"].found == 0
+
+    project_actions.start_project(road, actor=county)
+    project_actions.complete_project(road, actor=county)  # completed, and no household listed
+    assert scan(XIJI, actor=county)["no_beneficiaries"].found == 1
     switch_off("no_beneficiaries", cast)
-    books["road"].state = "completed"  # would fire: completed with no household
-    books["road"].save()
-    assert "no_beneficiaries" not in scan(XIJI, actor=county) and not open_flags("no_beneficiaries")
+    assert "no_beneficiaries" not in scan(XIJI, actor=county)
 
 
 def test_idle_money_fires_on_old_receipts_and_is_quiet_once_allocated_and_spent(cast, books, make_household):
@@ -113,7 +115,7 @@ def test_idle_money_fires_on_old_receipts_and_is_quiet_once_allocated_and_spent(
     assert Flag.objects.get(subject=f"fund:{fund.pk}:project:{road.pk}").evidence["since"] == "2019-07-01"
 
     household = make_household(actor=cast["cadre_a"])
-    Beneficiary.objects.create(project=road, household=household, added_on=TODAY)
+    project_actions.add_beneficiaries(road, [household], actor=county)
     actions.spend(fund, road, actor=county, amount="80000")
     assert scan(XIJI, actor=county)["idle_money"].found == 0
 
@@ -129,7 +131,7 @@ def _subsidised(cast, books, make_household):
     actions.receive(fund, actor=county, amount="100000")
     actions.allocate(fund, road, actor=county, amount="100000")
     household = make_household(actor=cast["cadre_a"])
-    Beneficiary.objects.create(project=road, household=household, added_on=TODAY)
+    project_actions.add_beneficiaries(road, [household], actor=county)
     actions.spend(fund, road, actor=county, amount="3000", household=household, subsidy="road_access",
                   on=datetime.date(2020, 1, 10))
     second = actions.spend(fund, road, actor=county, amount="3000", household=household,

@@ -81,19 +81,21 @@ class FlagCount:
         return self.by_rule.get(code, 0)
 
 
-def flag_counts(scope: Scope, area: Area, *, state: str = "") -> list[FlagCount]:
-    """Each child area the scope reads, with its flags per rule from one grouped query."""
+def flag_counts(scope: Scope, area: Area, *, state: str = "") -> tuple[list[FlagCount], FlagCount]:
+    """Each child area the scope reads, with its flags per rule, and the area's own flags (on the funds
+    it holds, on its county-wide projects), from one grouped query."""
     children = [c for c in area.children.all()
                 if c.prefix.startswith(scope.prefix) or scope.prefix.startswith(c.prefix)]
     if not children:
-        return []
+        return [], FlagCount(area, {})
     width = PREFIX_LENGTH[children[0].level]
     counts: dict[str, dict[str, int]] = {}
     rows = (flags_in(scope, area, state=state).order_by().annotate(part=Substr("area_id", 1, width))
             .values("part", "rule").annotate(n=Count("id")))
     for row in rows:
         counts.setdefault(row["part"], {})[row["rule"]] = row["n"]
-    return [FlagCount(child, counts.get(child.prefix, {})) for child in children]
+    own = counts.get(area.code[:width], {}) if scope.covers(area.code) else {}
+    return [FlagCount(child, counts.get(child.prefix, {})) for child in children], FlagCount(area, own)
 
 
 def history(flag: Flag) -> list[Flag]:
@@ -101,6 +103,13 @@ def history(flag: Flag) -> list[Flag]:
     resolved or dismissed, or a later one)."""
     return list(Flag.objects.filter(rule=flag.rule, subject=flag.subject).exclude(pk=flag.pk)
                 .select_related("resolved_by"))
+
+
+def names(funds: set[int], projects: set[int]) -> dict[tuple[str, int], str]:
+    """Names of funds and projects an evidence names, keyed ("fund" or "project", id)."""
+    found = {("fund", f.pk): str(f) for f in Fund.objects.filter(pk__in=funds)}
+    found.update({("project", p.pk): p.name for p in Project.objects.filter(pk__in=projects)})
+    return found
 
 
 def all_rules() -> list[SupervisionRule]:
