@@ -19,7 +19,7 @@ from jingzhun.policy.rules import PolicyMissing
 from jingzhun.registry.models import Household
 from jingzhun.registry.queries import visible_households
 
-from . import queries
+from . import fund_queries, queries
 from .actions import manager_scope
 from .models import Beneficiary, Entry, Project, ProjectKind, Source
 
@@ -103,8 +103,8 @@ def funding_by_fund(project: Project) -> list[tuple[int, queries.Totals]]:
 
 def project_entries(project: Project) -> list[Entry]:
     """The project's entries in the order they were recorded, each reversal linked both ways."""
-    entries = list(Entry.objects.filter(project=project).select_related("fund", "household", "recorded_by")
-                   .order_by("pk"))
+    entries = Entry.objects.filter(project=project).select_related("fund", "household", "recorded_by")
+    entries = fund_queries.name_subsidies(list(entries.order_by("pk")))
     reversed_by = {e.reverses_id: e for e in entries if e.reverses_id}
     for entry in entries:
         entry.undone_by = reversed_by.get(entry.pk)
@@ -157,7 +157,7 @@ def village_investment(village: Area, year: int) -> Investment:
         (), NOTHING).allocated
     budget = sum((p.budget for p in projects), ZERO)
     try:
-        standard = policy.value("village_investment", year, village.code)
+        standard = policy.value("village_investment", year, village.code).quantize(queries.CENT)
     except PolicyMissing:
         standard = None
     return Investment(year, allocated, budget, standard)

@@ -1,0 +1,135 @@
+"""Reads behind the funds' pages: the funds held in an area with their balances and totals by source,
+and one fund's ledger with a running unallocated balance and its allocations by project. Always
+filtered by the reader's scope (queries.visible_funds)."""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from jingzhun.areas.models import Area
+from jingzhun.areas.scope import Scope
+from jingzhun.assistance.models import Measure
+
+from . import ledger_rules, queries
+from .models import Entry, Fund, Project, Source
+
+ZERO = Decimal("0.00")
+NOTHING = queries.Totals(ZERO, ZERO, ZERO)
+
+
+def readable_funds(scope: Scope) -> QuerySet[Fund]:
+    """Funds of the reader's area; helpers work from their households and read none."""
+    if scope.helps_households:
+        return Fund.objects.none()
+    return queries.visible_funds(scope)
+
+
+def get_fund(scope: Scope, pk: int) -> Fund:
+    fund = (readable_funds(scope).select_related("area", "partner", "created_by").filter(pk=pk).first())
+    if fund is None:
+        raise Http404
+    return fund
+
+
+@dataclass(frozen=True)
+class FundFilter:
+    area: str = ""
+    year: int | None = None
+    source: str = ""
+
+
+def filter_from_query(params, scope: Scope) -> FundFilter:
+    year = params.get("year", "")
+    source = params.get("source", "")
+    return FundFilter(area=params.get("area") or scope.area_code or "",
+                      year=int(year) if year.isdigit() else None,
+                      source=source if source in Source.values else "")
+
+
+def search_funds(scope: Scope, flt: FundFilter, area: Area) -> QuerySet[Fund]:
+    funds = readable_funds(scope).filter(area__code__startswith=area.prefix)
+    if flt.year:
+        funds = funds.filter(year=flt.year)
+    if flt.source:
+        funds = funds.filter(source=flt.source)
+    return funds.select_related("area")
+
+
+def fund_totals(funds: QuerySet[Fund]) -> dict[int, queries.Totals]:
+    rows = queries.totals_by(Entry.objects.filter(fund__in=funds), "fund")
+    return {key[0]: totals for key, totals in rows.items()}
+
+
+def totals_of(fund: Fund) -> queries.Totals:
+    return queries.totals_by(fund.entries.all()).get((), NOTHING)
+
+
+def totals_by_source(funds: QuerySet[Fund]) -> tuple[list[tuple[str, str, queries.Totals]], queries.Totals]:
+    """(source code, label, totals) for each source the funds hold money of, and the grand total."""
+    rows = queries.totals_by(Entry.objects.filter(fund__in=funds), "fund__source")
+    by_source = [(code, label, rows[(code,)]) for code, label in Source.choices if (code,) in rows]
+    total = queries.Totals(*(sum((getattr(t, f) for _c, _l, t in by_source), ZERO)
+                             for f in ("received", "allocated", "spent")))
+    return by_source, total
+
+
+@dataclass
+class LedgerRow:
+    """One entry with its signed effect on each balance and the unallocated balance after it."""
+
+    entry: Entry
+    received: Decimal
+    allocated: Decimal
+    spent: Decimal
+    unallocated: Decimal
+    undone_by: Entry | None = None
+
+
+def name_subsidies(entries: list[Entry]) -> list[Entry]:
+    """Each entry's subsidy as the measures catalogue names it (`subsidy_name`), its code if unknown."""
+    codes = {e.subsidy for e in entries if e.subsidy}
+    names = {m.code: str(m) for m in Measure.objects.filter(code__in=codes)} if codes else {}
+    for entry in entries:
+        entry.subsidy_name = names.get(entry.subsidy, entry.subsidy)
+    return entries
+
+
+def ledger(fund: Fund) -> list[LedgerRow]:
+    """The fund's entries in the order they were recorded, which is the order the ledger's checks saw
+    them in: so the running unallocated balance never goes below zero. A reversal's effect is the
+    opposite of the entry it undoes; each is linked to the other."""
+    entries = name_subsidies(list(fund.entries.select_related("project", "household", "recorded_by")
+                                  .order_by("pk")))
+    undone = {e.reverses_id: e for e in entries if e.reverses_id}
+    rows, unallocated = [], ZERO
+    for entry in entries:
+        signed = -entry.amount if entry.is_reversal else entry.amount
+        effect = {kind: signed if entry.kind == kind else ZERO for kind in ledger_rules.KINDS}
+        unallocated += effect[ledger_rules.RECEIPT] - effect[ledger_rules.ALLOCATION]
+        rows.append(LedgerRow(entry, effect[ledger_rules.RECEIPT], effect[ledger_rules.ALLOCATION],
+                              effect[ledger_rules.SPENDING], unallocated, undone.get(entry.pk)))
+    return rows
+
+
+def allocations_by_project(fund: Fund) -> list[tuple[Project, queries.Totals]]:
+    """Each project the fund's money went to, with what it was allocated and spent of this fund."""
+    rows = queries.totals_by(fund.entries.filter(project__isnull=False), "project")
+    projects = Project.objects.select_related("area").in_bulk([key[0] for key in rows])
+    found = [(projects[key[0]], totals) for key, totals in rows.items()]
+    return sorted(found, key=lambda row: (-row[0].year, row[0].area_id, row[0].name, row[0].pk))
+
+
+def reversible(fund: Fund) -> QuerySet[Entry]:
+    """Entries a reversal may still undo: not reversals themselves and not yet reversed (whether the
+    money has moved on is the action's check)."""
+    return (fund.entries.filter(reverses__isnull=True, reversed_by__isnull=True)
+            .select_related("project", "household").order_by("-pk"))
+
+
+def allocatable_projects(fund: Fund) -> QuerySet[Project]:
+    """Projects of the fund's area that may still receive money."""
+    return (Project.objects.filter(area__code__startswith=fund.area.prefix)
+            .exclude(state=Project.State.CANCELLED).select_related("area")
+            .order_by("-year", "area_id", "name"))

@@ -1,0 +1,265 @@
+"""The funds' pages through the test client: who reads which funds, the ledger's running balance and its
+reversals, the forms only the county's officers get and their errors at the fields, a new fund, and the
+ledger as CSV."""
+
+from decimal import Decimal
+
+import pytest
+from django.conf import settings
+from django.urls import reverse
+
+from jingzhun.funds import actions
+from jingzhun.funds.models import Entry, Fund
+from tests.conftest import VILLAGE_A, XIJI, YANCHI
+
+from .conftest import make_project
+
+pytestmark = pytest.mark.django_db
+LIST, NEW = reverse("funds:funds"), reverse("funds:fund_new")
+
+
+def fund_url(fund, suffix=""):
+    return reverse(f"funds:fund{suffix}", args=[fund.pk])
+
+
+def page(client, user, url, params=None):
+    client.force_login(user)
+    return client.get(url, params or {})
+
+
+def has_error(text: str, name: str) -> bool:
+    return f'class="field has-error" id="field-{name}"' in text
+
+
+@pytest.fixture
+def moved(cast, books):
+    """300,000 received; 200,000 to the road, 50,000 to the cattle; 20,000 of the road's spent; the
+    cattle's allocation reversed."""
+    county, fund = cast["county"], books["fund"]
+    entries = [actions.receive(fund, actor=county, amount="300000", voucher="记-001"),
+               actions.allocate(fund, books["road"], actor=county, amount="200000"),
+               actions.allocate(fund, books["cattle"], actor=county, amount="50000"),
+               actions.spend(fund, books["road"], actor=county, amount="20000", voucher="记-007")]
+    entries.append(actions.reverse(entries[2], actor=county, reason="立项重复"))
+    return entries
+
+
+def test_the_county_lists_its_funds_with_balances_and_totals_by_source(client, cast, books, moved):
+    fund = books["fund"]
+    text = page(client, cast["county"], LIST).content.decode()
+    assert (f'id="fund-{fund.pk}" data-source="central" data-received="300000.00" data-allocated="200000.00" '
+            f'data-unallocated="100000.00" data-spent="20000.00"') in text
+    assert 'id="source-central" data-received="300000.00"' in text
+    assert 'id="funds-total" data-received="300000.00" data-allocated="200000.00"' in text
+    assert f'href="{NEW}" id="new-fund"' in text and "funds/ledger.css" in text
+
+
+def test_the_list_filters_by_year_and_source(client, cast, books, moved):
+    county = cast["county"]
+    other = actions.create_fund(actor=county, area_code=XIJI, source="donation", year=2019, name="社会捐赠")
+    response = page(client, county, LIST, {"year": 2019})
+    assert [f.pk for f, _t in response.context["rows"]] == [other.pk]
+    response = page(client, county, LIST, {"source": "central"})
+    assert [f.pk for f, _t in response.context["rows"]] == [books["fund"].pk]
+    unfiltered = page(client, county, LIST, {"year": "x", "source": "nonsense"})
+    assert unfiltered.context["page"].paginator.count == 2
+
+
+@pytest.mark.parametrize("who", ["province", "prefecture", "auditor"])
+def test_overseers_read_the_county_s_funds_without_forms(client, cast, books, moved, who):
+    fund = books["fund"]
+    text = page(client, cast[who], LIST, {"area": XIJI}).content.decode()
+    assert f'id="fund-{fund.pk}"' in text and 'id="new-fund"' not in text
+    response = page(client, cast[who], fund_url(fund))
+    text = response.content.decode()
+    assert response.status_code == 200 and 'id="ledger"' in text
+    for form in ("receive-form", "allocate-form", "reverse-form"):
+        assert f'id="{form}"' not in text
+    assert 'class="reverse-link"' not in text
+
+
+def test_another_county_s_officer_sees_nothing_of_xiji(client, cast, books, moved):
+    yanchi = cast["other_county"]
+    assert page(client, yanchi, fund_url(books["fund"])).status_code == 404
+    assert page(client, yanchi, LIST, {"area": XIJI}).status_code == 404
+    response = page(client, yanchi, LIST)  # their own county: no Xiji fund
+    assert response.context["area"].code == YANCHI and response.context["page"].paginator.count == 0
+    assert page(client, yanchi, fund_url(books["fund"], "_export")).status_code == 404
+    posted = client.post(fund_url(books["fund"], "_receive"), {"receive-amount": "10"})
+    assert posted.status_code == 404
+
+
+def test_a_village_cadre_reads_no_county_fund(client, cast, books, moved):
+    cadre = cast["cadre_a"]
+    assert page(client, cadre, fund_url(books["fund"])).status_code == 404
+    response = page(client, cadre, LIST)
+    assert response.status_code == 200 and response.context["page"].paginator.count == 0
+
+
+@pytest.mark.parametrize("who", ["helper", "outsider"])
+def test_helpers_and_users_without_a_post_are_refused(client, cast, books, who):
+    assert page(client, cast[who], LIST).status_code == 403
+    assert page(client, cast[who], fund_url(books["fund"])).status_code == 403
+    assert page(client, cast[who], fund_url(books["fund"], "_export")).status_code == 403
+    assert page(client, cast[who], NEW).status_code == 403
+
+
+def test_anonymous_readers_are_sent_to_sign_in(client, books):
+    response = client.get(fund_url(books["fund"]))
+    assert response.status_code == 302 and "login" in response["Location"]
+
+
+# The ledger -------------------------------------------------------------------------------------------
+
+def test_the_ledger_runs_the_unallocated_balance_and_sets_reversals_against_what_they_undo(
+        client, cast, books, moved):
+    receipt, road, cattle, spending, reversal = moved
+    response = page(client, cast["county"], fund_url(books["fund"]))
+    text = response.content.decode()
+    rows = response.context["rows"]
+    assert [r.entry.pk for r in rows] == [e.pk for e in moved]
+    assert [r.unallocated for r in rows] == [Decimal(v) for v in ("300000", "100000", "50000", "50000",
+                                                                  "100000")]
+    assert rows[-1].allocated == Decimal("-50000") and rows[2].undone_by == reversal
+    assert (f'id="entry-{spending.pk}" class="spending" data-kind="spending" '
+            'data-unallocated="50000.00"') in text
+    assert (f'id="entry-{cattle.pk}" class="allocation reversed" data-kind="allocation" '
+            f'data-reversed-by="{reversal.pk}" data-unallocated="50000.00"') in text
+    assert (f'id="entry-{reversal.pk}" class="allocation reversal" data-kind="allocation" '
+            f'data-reverses="{cattle.pk}" data-unallocated="100000.00"') in text
+    assert f'href="#entry-{cattle.pk}"' in text and f'href="#entry-{reversal.pk}"' in text
+    assert 'id="fund-balances" data-received="300000.00" data-allocated="200000.00" ' \
+           'data-unallocated="100000.00" data-spent="20000.00" data-unspent="180000.00"' in text
+    assert f'id="allocation-{books["road"].pk}" data-allocated="200000.00" data-spent="20000.00"' in text
+    assert f'id="allocation-{books["cattle"].pk}" data-allocated="0.00"' in text
+    # Only entries still standing may be reversed.
+    assert f'href="?reverse={road.pk}#reverse-form"' in text
+    assert f'href="?reverse={cattle.pk}#reverse-form"' not in text
+    assert f'href="?reverse={reversal.pk}#reverse-form"' not in text
+
+
+def test_the_ledger_downloads_as_csv_with_its_running_balance(client, cast, books, moved):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    response = page(client, cast["auditor"], fund_url(books["fund"], "_export"))
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
+    text = b"".join(response.streaming_content).decode("utf-8")
+    assert text.startswith("\ufeff")
+    lines = text.lstrip("\ufeff").splitlines()
+    assert lines[0].startswith("entry number,date,kind,reverses entry")
+    assert len(lines) == 6
+    last = lines[-1].split(",")
+    assert last[3] == str(moved[2].pk) and last[9] == "-50000.00" and last[11] == "100000.00"
+    assert lines[2].split(",")[5] == books["road"].name
+
+
+# Forms ------------------------------------------------------------------------------------------------
+
+def test_a_receipt_is_recorded_and_a_bad_amount_shows_at_its_field(client, cast, books):
+    client.force_login(cast["county"])
+    response = client.post(fund_url(books["fund"], "_receive"),
+                           {"receive-amount": "1000.5", "receive-voucher": "记-9"})
+    assert response.status_code == 302 and response["Location"].endswith("#ledger")
+    entry = Entry.objects.get()
+    assert (entry.kind, entry.amount, entry.voucher, entry.recorded_by) == (
+        "receipt", Decimal("1000.50"), "记-9", cast["county"])
+    for bad in ("0", "abc", "1.234"):
+        response = client.post(fund_url(books["fund"], "_receive"), {"receive-amount": bad})
+        assert response.status_code == 200 and has_error(response.content.decode(), "receive-amount")
+    assert Entry.objects.count() == 1
+
+
+def test_a_refused_allocation_shows_the_money_available_at_the_amount(client, cast, books, moved):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    client.force_login(cast["county"])
+    response = client.post(fund_url(books["fund"], "_allocate"), {
+        "allocate-project": books["cattle"].pk, "allocate-amount": "150000"})
+    text = response.content.decode()
+    assert response.status_code == 200 and has_error(text, "allocate-amount")
+    assert "100,000.00" in text
+    assert Entry.objects.count() == len(moved)
+    response = client.post(fund_url(books["fund"], "_allocate"), {
+        "allocate-project": books["cattle"].pk, "allocate-amount": "100000", "allocate-memo": "养殖补助"})
+    assert response.status_code == 302
+    assert Entry.objects.filter(kind="allocation", project=books["cattle"], memo="养殖补助").exists()
+
+
+def test_a_reversal_needs_a_reason_and_money_that_has_not_moved_on(client, cast, books, moved):
+    road = moved[1]
+    client.force_login(cast["county"])
+    response = client.post(fund_url(books["fund"], "_reverse"),
+                           {"reverse-entry": road.pk, "reverse-reason": ""})
+    assert has_error(response.content.decode(), "reverse-reason")
+    # 20,000 of the road's allocation is spent: it cannot be taken back whole.
+    response = client.post(fund_url(books["fund"], "_reverse"), {"reverse-entry": road.pk,
+                                                                 "reverse-reason": "错记"})
+    assert response.status_code == 200
+    assert '<div class="errors" role="alert">' in response.content.decode()  # about the entry as a whole
+    assert not Entry.objects.filter(reverses=road).exists()
+    # An entry reversed already is no longer offered.
+    response = client.post(fund_url(books["fund"], "_reverse"), {"reverse-entry": moved[2].pk,
+                                                                 "reverse-reason": "再次"})
+    assert has_error(response.content.decode(), "reverse-entry")
+    spending = moved[3]
+    response = client.post(fund_url(books["fund"], "_reverse"), {"reverse-entry": spending.pk,
+                                                                 "reverse-reason": "凭证作废"})
+    assert response.status_code == 302
+    assert Entry.objects.get(reverses=spending).memo == "凭证作废"
+
+
+def test_the_reverse_link_chooses_the_entry(client, cast, books, moved):
+    response = page(client, cast["county"], fund_url(books["fund"]), {"reverse": moved[1].pk})
+    assert response.context["reverse_form"]["entry"].value() == str(moved[1].pk)
+
+
+@pytest.mark.parametrize(("who", "status"), [("province", 403), ("auditor", 403), ("cadre_a", 404),
+                                             ("township", 404), ("other_county", 404), ("helper", 403)])
+def test_only_the_county_s_officers_write_the_ledger(client, cast, books, who, status):
+    client.force_login(cast[who])
+    for suffix, data in (("_receive", {"receive-amount": "10"}),
+                         ("_allocate", {"allocate-project": books["road"].pk, "allocate-amount": "1"})):
+        assert client.post(fund_url(books["fund"], suffix), data).status_code == status
+    assert not Entry.objects.exists()
+
+
+# A new fund -------------------------------------------------------------------------------------------
+
+def test_the_county_records_a_new_fund(client, cast, reference_data):
+    client.force_login(cast["county"])
+    response = client.get(NEW)
+    assert response.status_code == 200
+    assert [code for code, _name in response.context["form"].fields["area"].choices] == [XIJI]
+    response = client.post(NEW, {"area": XIJI, "source": "provincial", "year": 2020,
+                                 "name": "自治区财政扶贫资金", "purposes": ["infrastructure", "housing"],
+                                 "document": "宁财农〔2020〕12号"})
+    fund = Fund.objects.get()
+    assert response.status_code == 302 and response["Location"] == fund_url(fund)
+    assert (fund.area_id, fund.source, fund.purposes, fund.document, fund.created_by) == (
+        XIJI, "provincial", ["housing", "infrastructure"], "宁财农〔2020〕12号", cast["county"])
+
+
+def test_a_new_fund_s_errors_show_at_their_fields(client, cast, reference_data):
+    client.force_login(cast["county"])
+    response = client.post(NEW, {"area": XIJI, "source": "pairing", "year": 2020, "name": "闽宁协作资金"})
+    assert response.status_code == 200 and has_error(response.content.decode(), "partner")
+    response = client.post(NEW, {"area": XIJI, "source": "central", "year": 2031, "name": "x"})
+    assert has_error(response.content.decode(), "year")
+    response = client.post(NEW, {"area": VILLAGE_A, "source": "central", "year": 2020, "name": "x"})
+    assert has_error(response.content.decode(), "area")  # not offered: villages hold no funds
+    assert not Fund.objects.exists()
+
+
+@pytest.mark.parametrize("who", ["province", "auditor", "cadre_a", "township"])
+def test_only_county_officers_open_the_new_fund_form(client, cast, reference_data, who):
+    assert page(client, cast[who], NEW).status_code == 403
+
+
+def test_the_fund_links_its_projects_and_offers_those_of_its_area_not_cancelled(client, cast, books, moved):
+    county = cast["county"]
+    other = make_project(county, name="另一个项目")
+    dropped = make_project(county, name="取消的项目")
+    dropped.state = "cancelled"
+    dropped.save()
+    response = page(client, county, fund_url(books["fund"]))
+    assert f'href="{reverse("funds:project", args=[books["road"].pk])}"' in response.content.decode()
+    offered = set(response.context["allocate_form"].fields["project"].queryset)
+    assert other in offered and books["cattle"] in offered and dropped not in offered
