@@ -14,7 +14,7 @@ from decimal import Decimal
 from django.db.models import Count, Max, Q, Sum
 from django.http import Http404
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from jingzhun import clock
 from jingzhun.areas.models import Area, AreaFlag, Level
@@ -32,7 +32,7 @@ FIRST_YEAR = 2000
 # allocated to; what it has not yet allocated stands on this line.
 SEVERAL = "several"
 SEVERAL_LABEL = pgettext_lazy("fund purpose", "several purposes, not yet allocated to a project")
-TOTAL_LABEL = pgettext_lazy("account", "total")
+TOTAL_LABEL = gettext_lazy("total")
 
 
 @dataclass
