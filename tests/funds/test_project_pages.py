@@ -76,6 +76,12 @@ def test_a_village_s_list_sets_its_year_s_allocation_against_the_standard(client
     assert 'data-standard="" data-meets=""' in text
 
 
+def test_without_a_year_a_village_s_investment_is_of_its_latest_project_year(client, cast, funded):
+    Project.objects.filter(pk=funded["cattle"].pk).update(year=2019)
+    text = page(client, cast["cadre_b"], LIST).content.decode()
+    assert 'id="village-investment" data-year="2019" data-allocated="50000.00"' in text
+
+
 def test_a_village_reaching_the_standard_says_so(client, cast, books):
     county = cast["county"]
     fund = books["fund"]
@@ -284,3 +290,16 @@ def test_a_new_project_is_for_the_county_s_own_officers(client, cast, reference_
     else:
         assert client.get(NEW).status_code == 403
     assert not Project.objects.exists()
+
+
+def test_a_beneficiary_household_s_own_page_shows_the_project_on_its_trail(client, cast, funded):
+    county, road, household = cast["county"], funded["road"], funded["households"][1]
+    project_actions.start_project(road, actor=county)
+    project_actions.record_output(road, "5", actor=county)
+    project_actions.complete_project(road, actor=county)
+    project_actions.accept_project(road, actor=county)
+    response = page(client, cast["cadre_a"], reverse("registry:household", args=[household.pk]))
+    assert response.status_code == 200
+    changes = [c for group in response.context["trail"] for c in group["changes"]]
+    assert {"field": "name", "old": "", "new": road.name} in changes
+    assert {"field": "state", "old": "completed", "new": "accepted"} in changes

@@ -149,6 +149,12 @@ class Investment:
         return None if self.standard is None else self.allocated >= self.standard
 
 
+def latest_year(village: Area) -> int | None:
+    """The latest year the village has a project of: the investment the village's list shows first."""
+    return (Project.objects.filter(area=village).exclude(state=Project.State.CANCELLED)
+            .order_by("-year").values_list("year", flat=True).first())
+
+
 def village_investment(village: Area, year: int) -> Investment:
     """What the village's projects of the year were allocated (and budgeted) against the standard
     investment per village (policy standard village_investment)."""

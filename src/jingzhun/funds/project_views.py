@@ -51,7 +51,8 @@ def project_list(request):
         "new_area": area.code if area.level in (Level.VILLAGE, Level.COUNTY) else "",
     }
     if area.level == Level.VILLAGE:
-        context["investment"] = project_queries.village_investment(area, flt.year or clock.today().year)
+        year = flt.year or project_queries.latest_year(area) or clock.today().year
+        context["investment"] = project_queries.village_investment(area, year)
     return render(request, "funds/project_list.html", context)
 
 
