@@ -127,6 +127,9 @@ def test_on_30_september_2020_the_overdue_list_and_rate(client, cast, example):
     assert tuple(money[f"data-{k}"] for k in ("outstanding", "fee-income", "reserve", "lendable")) == (
         "9356.00", "346.50", "138.60", "190782.60")
     assert page.found[f"loan-{example['d'].pk}"]["data-state"] == "repaid"
+    assert D(page.found["capital-standard"]["data-amount"]) == 200000  # Ningxia's, from 2009
+    # The borrower's household page reads the fund's lines in its trail.
+    assert elements(client, cast["cadre_a"], reverse("registry:household", args=[b.household_id]))
 
 
 def test_a_written_off_loan_leaves_the_overdue_list_but_not_the_rate(client, cast, example):

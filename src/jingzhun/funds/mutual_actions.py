@@ -206,7 +206,7 @@ def issue_loan(fund: MutualFund, household: Household, *, actor, principal, issu
 
 
 def _active(loan: Loan) -> Loan:
-    loan = Loan.objects.select_for_update().select_related("fund", "household").get(pk=loan.pk)
+    loan = Loan.objects.select_for_update(of=("self",)).select_related("fund", "household").get(pk=loan.pk)
     if loan.state != Loan.State.ACTIVE:
         raise InvalidTransition(_("This loan is no longer being repaid."))
     return loan

@@ -141,13 +141,21 @@ def mutual_found(request):
         "report": queries.area_report(request.scope, village.prefix, clock.today())})
 
 
+def _capital_standard(year: int, village_code: str):
+    """The standard's government capital a village, or None before there was one."""
+    try:
+        return queries.standard("mutual_fund_capital", year, village_code)
+    except DomainError:
+        return None
+
+
 def _fund_page(request, fund, **forms):
     scope, on = request.scope, _on(request)
     loans = queries.loan_facts(fund.loans.all(), on)
     figures = queries.fund_figures(fund, on, loans=loans)
     runs = fund.closed_on is None and queries.may_run(scope, fund.village_id)
     context = {"fund": fund, "village": fund.village, "on": on, "figures": figures, "loans": loans,
-               "capital_standard": queries.standard("mutual_fund_capital", on.year, fund.village_id),
+               "capital_standard": _capital_standard(on.year, fund.village_id),
                "founding_households": queries.FOUNDING_HOUSEHOLDS, "runs": runs,
                "list_url": list_url(fund.village_id, on), **queries.fund_records(fund, on)}
     if runs:
