@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Installs everything the project needs into ./.venv. `dev` adds the test tools and the Debian packages
-# the tests drive: chromium (browser tests), a CJK font (Chinese in screenshots), LibreOffice Calc
-# (spreadsheets written by another program than ours).
+# Installs everything the project needs into ./.venv, with the Debian packages WeasyPrint needs for the
+# yearly account's PDF: Pango and a CJK font (WenQuanYi Micro Hei, embedded in the PDF; also Chinese in
+# screenshots). `dev` adds the test tools and the Debian packages the tests drive: chromium (browser
+# tests), LibreOffice Calc (spreadsheets written by another program than ours), poppler-utils (the PDF's
+# text, fonts and first page read back by pdftotext, pdffonts and pdftoppm).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 want=${1:-runtime}
@@ -19,10 +21,13 @@ apt_install() {  # apt_install [--no-install-recommends] PACKAGE... : nothing wh
 missing=()
 # compilemessages below needs GNU gettext's msgfmt.
 command -v msgfmt >/dev/null 2>&1 || missing+=(gettext)
+have_deb() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'ok installed'; }
+for package in libpango-1.0-0 libpangoft2-1.0-0; do have_deb "$package" || missing+=("$package"); done
+[ -d /usr/share/fonts/truetype/wqy ] || missing+=(fonts-wqy-microhei)
 if [ "$want" = dev ]; then
   .venv/bin/pip install --quiet --disable-pip-version-check -e '.[dev]'
   command -v chromium >/dev/null 2>&1 || missing+=(chromium)
-  [ -d /usr/share/fonts/truetype/wqy ] || missing+=(fonts-wqy-microhei)
+  command -v pdftoppm >/dev/null 2>&1 || missing+=(poppler-utils)
   # Calc alone, without the recommended desktop suite.
   command -v soffice >/dev/null 2>&1 || apt_install --no-install-recommends libreoffice-calc-nogui
 else
