@@ -9,7 +9,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from jingzhun.funds import actions
-from jingzhun.funds.models import Entry, Fund
+from jingzhun.funds.models import Entry, Fund, Project
 from tests.conftest import VILLAGE_A, XIJI, YANCHI
 
 from .conftest import make_project
@@ -133,9 +133,9 @@ def test_the_ledger_runs_the_unallocated_balance_and_sets_reversals_against_what
     assert f'id="allocation-{books["road"].pk}" data-allocated="200000.00" data-spent="20000.00"' in text
     assert f'id="allocation-{books["cattle"].pk}" data-allocated="0.00"' in text
     # Only entries still standing may be reversed.
-    assert f'href="?reverse={road.pk}#reverse-form"' in text
-    assert f'href="?reverse={cattle.pk}#reverse-form"' not in text
-    assert f'href="?reverse={reversal.pk}#reverse-form"' not in text
+    assert f'href="?reverse={road.pk}&amp;page=1#reverse-form"' in text
+    assert f'href="?reverse={cattle.pk}&amp;' not in text
+    assert f'href="?reverse={reversal.pk}&amp;' not in text
 
 
 def test_the_ledger_downloads_as_csv_with_its_running_balance(client, cast, books, moved):
@@ -211,6 +211,17 @@ def test_the_reverse_link_chooses_the_entry(client, cast, books, moved):
     assert response.context["reverse_form"]["entry"].value() == str(moved[1].pk)
 
 
+def test_a_long_ledger_is_paged_from_its_latest_entries_with_the_balance_running_across_pages(
+        client, cast, books, moved, monkeypatch):
+    monkeypatch.setattr("jingzhun.funds.fund_views.LEDGER_PAGE", 2)
+    response = page(client, cast["county"], fund_url(books["fund"]))
+    assert [r.entry.pk for r in response.context["rows"]] == [moved[4].pk]
+    assert 'class="pager"' in response.content.decode()
+    response = page(client, cast["county"], fund_url(books["fund"]), {"page": 2})
+    assert [(r.entry.pk, r.unallocated) for r in response.context["rows"]] == [
+        (moved[2].pk, Decimal("50000")), (moved[3].pk, Decimal("50000"))]
+
+
 @pytest.mark.parametrize(("who", "status"), [("province", 403), ("auditor", 403), ("cadre_a", 404),
                                              ("township", 404), ("other_county", 404), ("helper", 403)])
 def test_only_the_county_s_officers_write_the_ledger(client, cast, books, who, status):
@@ -259,7 +270,9 @@ def test_the_fund_links_its_projects_and_offers_those_of_its_area_not_cancelled(
     dropped = make_project(county, name="取消的项目")
     dropped.state = "cancelled"
     dropped.save()
+    old = make_project(county, name="2017年的项目")
+    Project.objects.filter(pk=old.pk).update(year=2017)  # three years before the fund's
     response = page(client, county, fund_url(books["fund"]))
     assert f'href="{reverse("funds:project", args=[books["road"].pk])}"' in response.content.decode()
     offered = set(response.context["allocate_form"].fields["project"].queryset)
-    assert other in offered and books["cattle"] in offered and dropped not in offered
+    assert other in offered and books["cattle"] in offered and dropped not in offered and old not in offered

@@ -167,9 +167,10 @@ def test_id_numbers_are_masked_for_roles_that_do_not_see_them(client, cast, fund
 
 # Forms ------------------------------------------------------------------------------------------------
 
-def test_a_payment_is_recorded_and_its_errors_show_at_their_fields(client, cast, funded):
+def test_a_payment_is_recorded_and_its_errors_show_at_their_fields(client, cast, funded, make_household):
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     road, household, fund = funded["road"], funded["households"][1], funded["fund"]
+    not_listed = make_household(actor=cast["county"])
     client.force_login(cast["county"])
     url = project_url(road, "_spend")
     response = client.post(url, {"spend-fund": fund.pk, "spend-amount": "170000.01"})
@@ -178,11 +179,12 @@ def test_a_payment_is_recorded_and_its_errors_show_at_their_fields(client, cast,
     response = client.post(url, {"spend-fund": fund.pk, "spend-amount": "100",
                                  "spend-subsidy": "housing_renovation"})
     assert has_error(response.content.decode(), "spend-household")
-    response = client.post(url, {"spend-fund": fund.pk, "spend-amount": "100",
-                                 "spend-household": funded["households"][0].pk + 1000})
-    assert has_error(response.content.decode(), "spend-household")
+    for number in (not_listed.number, "999999999999"):  # a payment goes to a beneficiary household
+        response = client.post(url, {"spend-fund": fund.pk, "spend-amount": "100", "spend-household": number})
+        assert has_error(response.content.decode(), "spend-household")
+    assert not Entry.objects.filter(amount=100).exists()
     response = client.post(url, {"spend-fund": fund.pk, "spend-amount": "8000.00",
-                                 "spend-household": household.pk, "spend-subsidy": "housing_renovation",
+                                 "spend-household": household.number, "spend-subsidy": "housing_renovation",
                                  "spend-voucher": "记-12"})
     assert response.status_code == 302 and response["Location"].endswith("#entries")
     entry = Entry.objects.get(household=household)

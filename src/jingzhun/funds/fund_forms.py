@@ -9,7 +9,6 @@ from jingzhun import clock
 from jingzhun.areas.models import Area, Level
 from jingzhun.assistance.models import Partner
 from jingzhun.registry.forms import DATE, ActionModelForm, DomainErrorForm
-from jingzhun.registry.templatetags.registry_tags import yuan
 
 from . import fund_queries
 from .models import Entry, Fund, Project, Purpose
@@ -64,7 +63,8 @@ class ReceiptForm(DomainErrorForm, forms.Form):
 
 
 class AllocationForm(DomainErrorForm, forms.Form):
-    project = forms.ModelChoiceField(Project.objects.none(), label=pgettext_lazy("funds", "to project"))
+    project = forms.ModelChoiceField(Project.objects.none(), label=pgettext_lazy("funds", "to project"),
+                                     help_text=_("Projects of the fund's year and the years beside it."))
     amount = amount_field()
     on = day_field(_("allocated on"))
     memo = forms.CharField(label=_("memo"), max_length=300, required=False)
@@ -75,13 +75,14 @@ class AllocationForm(DomainErrorForm, forms.Form):
         self.fields["project"].label_from_instance = lambda p: f"{p.year} · {p.area.name} · {p.name}"
 
 
-def entry_label(entry: Entry) -> str:
-    where = f" · {entry.project.name}" if entry.project_id else ""
-    return f"#{entry.pk} · {entry.on:%Y-%m-%d} · {entry.get_kind_display()}{where} · {yuan(entry.amount)}"
-
-
 class ReversalForm(DomainErrorForm, forms.Form):
-    entry = forms.ModelChoiceField(Entry.objects.none(), label=_("entry to reverse"))
+    # A number, not a list: a county's fund may hold thousands of entries.
+    entry = forms.ModelChoiceField(Entry.objects.none(), label=_("number of the entry to reverse"),
+                                   widget=forms.NumberInput(attrs={"min": 1}),
+                                   help_text=_("The # column of the ledger; an entry reversed already, or a "
+                                               "reversal, cannot be reversed."),
+                                   error_messages={"invalid_choice": _("No entry of this fund that can still "
+                                                                       "be reversed has this number.")})
     # A household's trail holds a reason of 200 characters.
     reason = forms.CharField(label=_("reason"), max_length=200,
                              help_text=_("For example: recorded twice; wrong project; wrong amount."))
@@ -90,4 +91,3 @@ class ReversalForm(DomainErrorForm, forms.Form):
     def __init__(self, *args, fund: Fund, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["entry"].queryset = fund_queries.reversible(fund)
-        self.fields["entry"].label_from_instance = entry_label

@@ -129,7 +129,9 @@ def reversible(fund: Fund) -> QuerySet[Entry]:
 
 
 def allocatable_projects(fund: Fund) -> QuerySet[Project]:
-    """Projects of the fund's area that may still receive money."""
-    return (Project.objects.filter(area__code__startswith=fund.area.prefix)
+    """Projects of the fund's area that may still receive money: of the fund's year or a year beside it
+    (money carried over), which keeps a county's list short."""
+    return (Project.objects.filter(area__code__startswith=fund.area.prefix,
+                                   year__range=(fund.year - 1, fund.year + 1))
             .exclude(state=Project.State.CANCELLED).select_related("area")
             .order_by("-year", "area_id", "name"))

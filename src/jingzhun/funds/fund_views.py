@@ -30,6 +30,7 @@ from .models import Fund, Purpose, Source
 from .project_queries import keeps_books
 
 PAGE_SIZE = 50
+LEDGER_PAGE = 200
 
 
 def funds_reader(view):
@@ -90,8 +91,11 @@ def fund_list(request):
 
 def _fund_page(request, fund: Fund, **forms):
     writes = keeps_books(request.user, fund.area_id)
+    # The running balance is summed over the whole ledger; a page shows part of it, the latest first.
+    ledger = Paginator(fund_queries.ledger(fund), LEDGER_PAGE)
+    page = ledger.get_page(request.GET.get("page") or ledger.num_pages)
     context = {
-        "fund": fund, "rows": fund_queries.ledger(fund), "writes": writes,
+        "fund": fund, "rows": page.object_list, "page": page, "query": "", "writes": writes,
         "totals": fund_queries.totals_of(fund),
         "allocations": fund_queries.allocations_by_project(fund),
         "purposes": fund_purposes(fund),

@@ -54,30 +54,40 @@ class SpendForm(DomainErrorForm, forms.Form):
     fund = forms.ModelChoiceField(Fund.objects.none(), label=pgettext_lazy("funds", "from fund"))
     amount = amount_field()
     on = day_field(_("paid on"))
-    household = forms.ModelChoiceField(Household.objects.none(), label=_("paid to household"), required=False,
-                                       help_text=_("Leave blank for payments that are not to one household "
-                                                   "(a contractor, materials)."))
+    # A number, not a list: a county's training project may list thousands of households.
+    household = forms.CharField(label=_("paid to household (its number)"), required=False, max_length=20,
+                                help_text=_("A beneficiary household of the project; leave blank for "
+                                            "payments that are not to one household (a contractor, "
+                                            "materials)."))
     subsidy = forms.ChoiceField(label=_("subsidy"), required=False,
                                 help_text=_("The assistance measure the payment is, so that a household "
                                             "paid the same subsidy twice shows."))
     voucher = forms.CharField(label=_("voucher"), max_length=40, required=False)
     memo = forms.CharField(label=_("memo"), max_length=300, required=False)
 
-    def __init__(self, *args, funds: list[tuple[Fund, object]], households: list, **kwargs):
+    def __init__(self, *args, funds: list[tuple[Fund, object]], project: Project, **kwargs):
         super().__init__(*args, **kwargs)
+        self.project = project
         unspent = {fund.pk: totals.unspent for fund, totals in funds}
         self.fields["fund"].queryset = Fund.objects.filter(pk__in=unspent)
         self.fields["fund"].label_from_instance = lambda f: _("%(fund)s (%(a)s yuan not yet spent)") % {
             "fund": f, "a": yuan(unspent.get(f.pk))}
-        heads = {row.household.pk: row.head_name for row in households}
-        self.fields["household"].queryset = Household.objects.filter(pk__in=heads).order_by("number")
-        self.fields["household"].label_from_instance = lambda h: f"{h.number} · {heads.get(h.pk, '')}"
         self.fields["subsidy"].choices = [("", "—"), *((m.code, str(m)) for m in
                                                       Measure.objects.filter(active=True))]
 
+    def clean_household(self) -> Household | None:
+        number = self.cleaned_data["household"].strip()
+        if not number:
+            return None
+        household = Household.objects.filter(number=number, pk__in=self.project.beneficiary_links.values(
+            "household_id")).first()
+        if household is None:
+            raise forms.ValidationError(_("No beneficiary household of this project has this number."))
+        return household
+
     def clean(self):
         data = super().clean()
-        if data.get("subsidy") and not data.get("household"):
+        if data.get("subsidy") and not data.get("household") and "household" not in self.errors:
             self.add_error("household", _("A subsidy is paid to a household: choose it."))
         return data
 

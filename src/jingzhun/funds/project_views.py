@@ -87,8 +87,8 @@ def _project_page(request, project: Project, **forms):
                             for to in MOVE_ORDER if to in allowed]
         funds = _spend_funds(request, project)
         if funds or "spend" in forms:
-            context["spend_form"] = forms.get("spend") or SpendForm(prefix="spend", funds=funds,
-                                                                    households=beneficiaries)
+            context["spend_form"] = (forms.get("spend")
+                                     or SpendForm(prefix="spend", funds=funds, project=project))
         if project.state != State.ACCEPTED:
             context["beneficiaries_form"] = (forms.get("beneficiaries")
                                              or BeneficiariesForm(prefix="beneficiaries"))
@@ -118,8 +118,7 @@ def _post(request, pk: int, name: str, make_form, act, done: str, anchor: str):
 @require_POST
 def project_spend(request, pk: int):
     def make(found):
-        return SpendForm(request.POST, prefix="spend", funds=_spend_funds(request, found),
-                         households=project_queries.beneficiaries(found))
+        return SpendForm(request.POST, prefix="spend", funds=_spend_funds(request, found), project=found)
 
     def act(found, form):
         data = form.cleaned_data
