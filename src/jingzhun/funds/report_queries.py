@@ -261,9 +261,11 @@ def _mutual(prefix: str, start: datetime.date, as_of: datetime.date) -> MutualAc
                     for kind, label in m.Contribution.Kind.choices)
     loans = m.Loan.objects.filter(**inside, issued_on__lte=as_of).values_list("id", "principal", "issued_on")
     dues, paid = defaultdict(list), defaultdict(list)
+    # Payments go to the oldest installment first, so those due later change neither the rate nor what is
+    # overdue by the day: they are not read.
     for loan, number, due_on, principal, fee in m.Installment.objects.filter(
-            loan__fund__village__code__startswith=prefix, loan__issued_on__lte=as_of).values_list(
-            "loan_id", "number", "due_on", "principal", "fee"):
+            loan__fund__village__code__startswith=prefix, loan__issued_on__lte=as_of,
+            due_on__lte=as_of).values_list("loan_id", "number", "due_on", "principal", "fee"):
         dues[loan].append(mutual_rules.Due(number, due_on, principal, fee))
     repaid_principal = defaultdict(lambda: ZERO)
     for loan, paid_on, amount, principal in m.Repayment.objects.filter(
