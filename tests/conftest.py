@@ -13,6 +13,7 @@ from stdnum.cn import ric
 from jingzhun.areas.loader import load_ningxia
 from jingzhun.areas.models import Area, Post, Role
 from jingzhun.assistance.catalogue import ensure_catalogue
+from jingzhun.funds.supervision_rules import ensure_rules
 from jingzhun.policy.standards import ensure_standards
 from jingzhun.registry.causes import ensure_causes
 
@@ -40,13 +41,14 @@ def make_id_number(area6: str | None = None, born: datetime.date = datetime.date
 
 
 def ensure_reference_data() -> None:
-    """Areas, causes, policy standards and the measures catalogue; transactional tests flush every
-    table, so later tests reload them."""
+    """Areas, causes, policy standards, the measures catalogue and the supervision rules; transactional
+    tests flush every table, so later tests reload them."""
     if not Area.objects.filter(code=VILLAGE_C).exists():
         load_ningxia()
     ensure_causes()
     ensure_standards()
     ensure_catalogue()
+    ensure_rules()
 
 
 @pytest.fixture(scope="session")

@@ -1,6 +1,6 @@
-"""Property-based tests of the ledger (hypothesis): whatever sequence of receipts, allocations, spending
-and reversals is tried, every balance reconciles and never goes below zero, nothing is allocated beyond
-what was received, and the database's balances equal the pure arithmetic's."""
+"""Property-based tests of the ledger (hypothesis): whatever sequence of receipts, allocations, spending,
+recoveries and reversals is tried, every balance reconciles and never goes below zero, nothing is
+allocated beyond what was received, and the database's balances equal the pure arithmetic's."""
 
 from decimal import Decimal
 from functools import partial
@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from jingzhun.areas.scope import scope_for
 from jingzhun.errors import DomainError
 from jingzhun.funds import actions, ledger_rules, queries
-from jingzhun.funds.ledger_rules import ALLOCATION, RECEIPT, SPENDING, Move
+from jingzhun.funds.ledger_rules import ALLOCATION, RECEIPT, RECOVERY, SPENDING, Move
 from jingzhun.funds.models import Entry
 
 from .conftest import make_fund, make_project
@@ -23,6 +23,7 @@ operation = st.one_of(
     st.tuples(st.just(RECEIPT), st.integers(0, FUNDS - 1), st.just(0), amounts),
     st.tuples(st.just(ALLOCATION), st.integers(0, FUNDS - 1), st.integers(0, PROJECTS - 1), amounts),
     st.tuples(st.just(SPENDING), st.integers(0, FUNDS - 1), st.integers(0, PROJECTS - 1), amounts),
+    st.tuples(st.just(RECOVERY), st.integers(0, FUNDS - 1), st.integers(0, PROJECTS - 1), amounts),
     st.tuples(st.just("reverse"), st.integers(0, 10_000), st.just(0), st.just(Decimal("0"))),
 )
 
@@ -83,7 +84,9 @@ def test_database_ledger_matches_the_arithmetic_and_refuses_what_is_not_there(ca
             possible = True
             call = {RECEIPT: partial(actions.receive, fund, actor=county, amount=amount),
                     ALLOCATION: partial(actions.allocate, fund, project, actor=county, amount=amount),
-                    SPENDING: partial(actions.spend, fund, project, actor=county, amount=amount)}[kind]
+                    SPENDING: partial(actions.spend, fund, project, actor=county, amount=amount),
+                    RECOVERY: partial(actions.recover, fund, project, actor=county, amount=amount,
+                                      memo="项目结余收回")}[kind]
         try:
             ledger_rules.check(balances, expected)
         except ledger_rules.Refused:

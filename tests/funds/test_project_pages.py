@@ -303,5 +303,9 @@ def test_a_beneficiary_household_s_own_page_shows_the_project_on_its_trail(clien
     response = page(client, cast["cadre_a"], reverse("registry:household", args=[household.pk]))
     assert response.status_code == 200
     changes = [c for group in response.context["trail"] for c in group["changes"]]
-    assert {"field": "name", "old": "", "new": road.name} in changes
-    assert {"field": "state", "old": "completed", "new": "accepted"} in changes
+    def label(name: str) -> str:  # as the page names the field, in its language
+        return str(Project._meta.get_field(name).verbose_name)
+
+    assert {"field": label("name"), "old": "", "new": road.name} in changes
+    assert {"field": label("state"), "old": str(Project.State.COMPLETED.label),
+            "new": str(Project.State.ACCEPTED.label)} in changes

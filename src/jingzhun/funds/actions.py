@@ -19,6 +19,7 @@ from . import ledger_rules, queries
 from .models import Entry, Fund, Project, Purpose, Source
 
 MAX_MEMO = 300
+MAX_REASON = 200  # a reversal's reason is also the reason of the household's audit line
 CENT = Decimal("0.01")
 
 
@@ -117,6 +118,8 @@ def receive(fund: Fund, *, actor, amount, on: datetime.date | None = None, vouch
 
 
 def _project(project: Project, fund: Fund) -> Project:
+    # Locked, so that a cancellation and an allocation cannot pass each other.
+    project = Project.objects.select_for_update().get(pk=project.pk)
     if not project.area_id.startswith(fund.area.prefix):
         raise DomainError(_("The project lies outside the area that holds the fund."), field="project")
     if project.state == Project.State.CANCELLED:
@@ -130,7 +133,7 @@ def allocate(fund: Fund, project: Project, *, actor, amount, on: datetime.date |
     """Commit received money to a project; never more than the fund holds unallocated."""
     manager_scope(actor, fund.area_id)
     fund = _locked(fund)
-    _project(project, fund)
+    project = _project(project, fund)
     move = ledger_rules.Move(ledger_rules.ALLOCATION, fund.pk, amount_of(amount), project.pk)
     return _write(fund, move, actor=actor, on=_day(on), memo=_text(memo, "memo"))
 
@@ -142,7 +145,7 @@ def spend(fund: Fund, project: Project, *, actor, amount, on: datetime.date | No
     (a subsidy, named by `subsidy` so that paying it twice shows)."""
     manager_scope(actor, fund.area_id)
     fund = _locked(fund)
-    _project(project, fund)
+    project = _project(project, fund)
     if household is not None and not household.village_id.startswith(project.area.prefix):
         raise DomainError(_("The household lies outside the project's area."), field="household")
     move = ledger_rules.Move(ledger_rules.SPENDING, fund.pk, amount_of(amount), project.pk)
@@ -156,13 +159,27 @@ def spend(fund: Fund, project: Project, *, actor, amount, on: datetime.date | No
 
 
 @transaction.atomic
+def recover(fund: Fund, project: Project, *, actor, amount, on: datetime.date | None = None,
+            memo: str = "") -> Entry:
+    """Take money a project has been allocated and not spent back into the fund (a project cancelled or
+    finished under budget); the fund may allocate it again."""
+    manager_scope(actor, fund.area_id)
+    fund = _locked(fund)
+    project = Project.objects.select_for_update().get(pk=project.pk)
+    if not project.area_id.startswith(fund.area.prefix):
+        raise DomainError(_("The project lies outside the area that holds the fund."), field="project")
+    move = ledger_rules.Move(ledger_rules.RECOVERY, fund.pk, amount_of(amount), project.pk)
+    return _write(fund, move, actor=actor, on=_day(on), memo=_text(memo, "memo", required=True))
+
+
+@transaction.atomic
 def reverse(entry: Entry, *, actor, reason: str, on: datetime.date | None = None) -> Entry:
     """Undo an entry by its opposite; the original stays. Refused when the money has moved on (reverse
     the later entries first) or the entry was reversed already."""
     manager_scope(actor, entry.fund.area_id)
     fund = _locked(entry.fund)
     entry = Entry.objects.get(pk=entry.pk)
-    reason = _text(reason, "reason", required=True)
+    reason = _text(reason, "reason", MAX_REASON, required=True)
     if entry.is_reversal:
         raise DomainError(_("A reversal cannot itself be reversed: record the entry again."))
     if Entry.objects.filter(reverses=entry).exists():

@@ -7,9 +7,13 @@ class FundsConfig(AppConfig):
     verbose_name = _("Funds, projects, supervision and mutual funds")
 
     def ready(self):
-        # A subsidy paid to a household and a loan to it are lines of the household's audit trail.
+        # Subsidies paid to a household, the projects it benefits from and its part in the village's mutual
+        # fund are lines of the household's audit trail, named and labelled from these models.
         from jingzhun.registry.audit import ENTITY_MODELS
 
-        from .models import Entry, Loan, Repayment
+        from . import mutual_actions
+        from .models import Contribution, Entry, Loan, Membership, Project, Repayment
 
-        ENTITY_MODELS.update({"payment": Entry, "loan": Loan, "repayment": Repayment})
+        ENTITY_MODELS.update({"payment": Entry, "project": Project, mutual_actions.MEMBER: Membership,
+                              mutual_actions.CAPITAL: Contribution, mutual_actions.LOAN: Loan,
+                              mutual_actions.REPAYMENT: Repayment})

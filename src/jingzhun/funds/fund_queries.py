@@ -107,8 +107,9 @@ def ledger(fund: Fund) -> list[LedgerRow]:
     for entry in entries:
         signed = -entry.amount if entry.is_reversal else entry.amount
         effect = {kind: signed if entry.kind == kind else ZERO for kind in ledger_rules.KINDS}
-        unallocated += effect[ledger_rules.RECEIPT] - effect[ledger_rules.ALLOCATION]
-        rows.append(LedgerRow(entry, effect[ledger_rules.RECEIPT], effect[ledger_rules.ALLOCATION],
+        allocation = effect[ledger_rules.ALLOCATION] - effect[ledger_rules.RECOVERY]
+        unallocated += effect[ledger_rules.RECEIPT] - allocation
+        rows.append(LedgerRow(entry, effect[ledger_rules.RECEIPT], allocation,
                               effect[ledger_rules.SPENDING], unallocated, undone.get(entry.pk)))
     return rows
 

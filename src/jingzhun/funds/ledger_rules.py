@@ -1,17 +1,18 @@
 """The ledger as pure arithmetic: balances from entries, and whether a new entry may be written.
 
-A fund's money is received, allocated to projects and spent from them; a reversal undoes one earlier
-entry. Balances never go below zero: no allocation beyond what was received and not yet allocated, no
-spending beyond what a project was allocated and has not spent, and no reversal that would take back
-money already passed on. So at any moment, for every fund,
+A fund's money is received, allocated to projects and spent from them; money a project does not need is
+recovered from it back into the fund (收回); a reversal undoes one earlier entry. Balances never go below
+zero: no allocation beyond what was received and not yet allocated, no spending or recovery beyond what a
+project was allocated and has not spent, and no reversal that would take back money already passed on.
+So at any moment, for every fund,
     received = unallocated + Σ projects' unspent + Σ spent."""
 
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-RECEIPT, ALLOCATION, SPENDING = "receipt", "allocation", "spending"
-KINDS = (RECEIPT, ALLOCATION, SPENDING)
+RECEIPT, ALLOCATION, SPENDING, RECOVERY = "receipt", "allocation", "spending", "recovery"
+KINDS = (RECEIPT, ALLOCATION, SPENDING, RECOVERY)
 ZERO = Decimal("0.00")
 
 
@@ -63,12 +64,14 @@ def check(balances: Balances, move: Move) -> None:
         raise Refused("kind")
     if move.kind != RECEIPT and move.project is None:
         raise Refused("project")
-    taking = (move.kind == ALLOCATION and not move.reversal) or (move.kind == RECEIPT and move.reversal)
+    taking = ((move.kind == ALLOCATION and not move.reversal)
+              or (move.kind in (RECEIPT, RECOVERY) and move.reversal))
     if taking:  # money leaves the fund's unallocated balance
         available = balances.unallocated(move.fund)
         if move.amount > available:
             raise Refused("unallocated", available)
-    spending = (move.kind == SPENDING and not move.reversal) or (move.kind == ALLOCATION and move.reversal)
+    spending = ((move.kind in (SPENDING, RECOVERY) and not move.reversal)
+                or (move.kind == ALLOCATION and move.reversal))
     if spending:  # money leaves the project's unspent balance
         available = balances.unspent(move.fund, move.project)
         if move.amount > available:
@@ -83,6 +86,8 @@ def apply(balances: Balances, move: Move) -> Balances:
         balances.received[move.fund] += signed
     elif move.kind == ALLOCATION:
         balances.allocated[move.fund, move.project] += signed
+    elif move.kind == RECOVERY:  # the project's allocation shrinks; the fund holds the money again
+        balances.allocated[move.fund, move.project] -= signed
     else:
         balances.spent[move.fund, move.project] += signed
     return balances

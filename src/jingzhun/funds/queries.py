@@ -40,13 +40,14 @@ def _add(balances: ledger_rules.Balances, fund: int, kind: str, project: int | N
         balances.received[fund] += total
     elif kind == ledger_rules.ALLOCATION:
         balances.allocated[fund, project] += total
+    elif kind == ledger_rules.RECOVERY:
+        balances.allocated[fund, project] -= total
     else:
         balances.spent[fund, project] += total
 
 
 def visible_funds(scope: Scope) -> QuerySet[Fund]:
-    """Funds held inside the reader's area, or by an area above it (a province's fund allocated to this
-    county's projects is read through those projects)."""
+    """Funds held inside the reader's area."""
     if not scope.reads_registry:
         return Fund.objects.none()
     return Fund.objects.filter(scope.area_q("area__code"))
@@ -73,10 +74,10 @@ class Totals:
 
 def totals_by(entries: QuerySet[Entry], *keys: str) -> dict[tuple, Totals]:
     """Received, allocated and spent for each group of `keys` (fields of Entry, "year" for the entry's
-    year), reversals netted out."""
+    year), reversals netted out and recoveries taken off the allocations."""
     annotated = entries.annotate(year=ExtractYear("on")) if "year" in keys else entries
     sums: dict[tuple, dict[str, Decimal]] = defaultdict(lambda: defaultdict(lambda: Decimal("0.00")))
     for row in annotated.values(*keys, "kind").annotate(total=SIGNED):
         sums[tuple(row[k] for k in keys)][row["kind"]] += fen(row["total"])
-    return {key: Totals(v[ledger_rules.RECEIPT], v[ledger_rules.ALLOCATION], v[ledger_rules.SPENDING])
-            for key, v in sums.items()}
+    return {key: Totals(v[ledger_rules.RECEIPT], v[ledger_rules.ALLOCATION] - v[ledger_rules.RECOVERY],
+                        v[ledger_rules.SPENDING]) for key, v in sums.items()}

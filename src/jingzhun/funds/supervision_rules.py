@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from .ledger_rules import ALLOCATION, RECEIPT, SPENDING
+from .ledger_rules import ALLOCATION, RECEIPT, RECOVERY, SPENDING
 
 ZERO = Decimal("0.00")
 CENT = Decimal("0.01")
@@ -177,9 +177,21 @@ def stored(code: str, values: dict) -> dict:
 # --- the rules ----------------------------------------------------------------------------------------
 
 def _sums(entries: Iterable[EntryFacts], kind: str, key: Callable) -> dict:
+    """Totals of one kind per key; allocations net of what was recovered from the project."""
     totals: dict = defaultdict(lambda: ZERO)
     for e in entries:
         if e.kind == kind:
+            totals[key(e)] += e.amount
+        elif kind == ALLOCATION and e.kind == RECOVERY:
+            totals[key(e)] -= e.amount
+    return totals
+
+
+def _gross(entries: Iterable[EntryFacts], kinds, key: Callable) -> dict:
+    kinds = (kinds,) if isinstance(kinds, str) else kinds
+    totals: dict = defaultdict(lambda: ZERO)
+    for e in entries:
+        if e.kind in kinds:
             totals[key(e)] += e.amount
     return totals
 
@@ -247,10 +259,13 @@ def idle_money(facts: Facts, params: dict) -> list[Finding]:
     """Money received into a fund and not allocated, or allocated to a project and not spent, for more
     than `days` days (first in, first out over the entries' dates)."""
     days, standing, found = params["days"], facts.standing(), []
-    received, allocated = defaultdict(list), _sums(standing, ALLOCATION, lambda e: e.fund)
-    to_project, spent = defaultdict(list), _sums(standing, SPENDING, lambda e: (e.fund, e.project))
+    # Money recovered from a project comes back into the fund on the day of its recovery: it leaves the
+    # project as spending would and joins the fund's queue as a receipt would.
+    received, allocated = defaultdict(list), _gross(standing, ALLOCATION, lambda e: e.fund)
+    to_project = defaultdict(list)
+    spent = _gross(standing, (SPENDING, RECOVERY), lambda e: (e.fund, e.project))
     for e in standing:
-        if e.kind == RECEIPT:
+        if e.kind in (RECEIPT, RECOVERY):
             received[e.fund].append(e)
         elif e.kind == ALLOCATION:
             to_project[e.fund, e.project].append(e)
@@ -341,6 +356,14 @@ def published_rules(path: Path = DATA) -> list[dict]:
         return [{"code": row["code"], "active": row["active"] == "1",
                  "params": json.loads(row["params"] or "{}"), "source": row["source"]}
                 for row in csv.DictReader(handle)]
+
+
+def ensure_rules() -> None:
+    """The rules are migration data, which `flush` (and a transactional test) empties: put them back."""
+    from .models import SupervisionRule
+
+    if not SupervisionRule.objects.exists():
+        load_rules(SupervisionRule)
 
 
 def load_rules(rule_model) -> int:

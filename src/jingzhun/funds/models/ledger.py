@@ -64,13 +64,15 @@ class Entry(models.Model):
     """One movement of money, never changed or deleted: a mistake is undone by a reversing entry.
 
     A receipt brings money into a fund; an allocation commits it to a project; spending pays it out of
-    the project (to a household, when `household` is set). A reversal names the entry it undoes and has
+    the project (to a household, when `household` is set); a recovery takes money a project does not need
+    back into the fund, where it may be allocated again. A reversal names the entry it undoes and has
     its kind, amount and fund; its effect on every balance is the opposite."""
 
     class Kind(models.TextChoices):
         RECEIPT = "receipt", _("receipt")
         ALLOCATION = "allocation", _("allocation")
         SPENDING = "spending", _("spending")
+        RECOVERY = "recovery", _("recovered from the project")
 
     fund = models.ForeignKey(Fund, models.PROTECT, related_name="entries", verbose_name=_("fund"))
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
