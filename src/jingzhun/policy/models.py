@@ -38,6 +38,10 @@ class Key(models.TextChoices):
     MUTUAL_FUND_FEE_RATE = "mutual_fund_fee_rate", _("mutual fund: occupancy fee per month")
     MUTUAL_FUND_RESERVE_SHARE = "mutual_fund_reserve_share", _(
         "mutual fund: share of fee income kept as reserve (lendable)")
+    MUTUAL_FUND_MIN_HOUSEHOLDS = "mutual_fund_min_households", _(
+        "mutual fund founding: more households than this in the village")
+    MUTUAL_FUND_MIN_POOR_SHARE = "mutual_fund_min_poor_share", _(
+        "mutual fund founding: more than this share of the households poor")
 
 
 class Standard(models.Model):

@@ -2,8 +2,9 @@
 
 from .ledger import Entry, Fund, Purpose, Source
 from .mutual import Contribution, Installment, Loan, Membership, MutualFund, Repayment
-from .projects import Beneficiary, Project, ProjectKind
-from .supervision import Flag, SupervisionRule
+from .projects import Beneficiary, Project, ProjectEvent, ProjectKind
+from .supervision import Flag, SupervisionChange, SupervisionRule
 
 __all__ = ["Beneficiary", "Contribution", "Entry", "Flag", "Fund", "Installment", "Loan", "Membership",
-           "MutualFund", "Project", "ProjectKind", "Purpose", "Repayment", "Source", "SupervisionRule"]
+           "MutualFund", "Project", "ProjectEvent", "ProjectKind", "Purpose", "Repayment", "Source",
+           "SupervisionChange", "SupervisionRule"]

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from jingzhun.areas.models import Area
 from jingzhun.registry.models import Household
@@ -20,6 +21,9 @@ class MutualFund(models.Model):
     founded_on = models.DateField(_("founded on"))
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
     note = models.CharField(_("note"), max_length=300, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True,
+                                   related_name="+", verbose_name=_("recorded by"))
+    created_at = models.DateTimeField(_("recorded at"), null=True, blank=True)
 
     class Meta:
         ordering = ["village_id"]
@@ -37,7 +41,7 @@ class Membership(models.Model):
     household = models.ForeignKey(Household, models.PROTECT, related_name="fund_memberships",
                                   verbose_name=_("household"))
     joined_on = models.DateField(_("joined on"))
-    left_on = models.DateField(_("left on"), null=True, blank=True)
+    left_on = models.DateField(pgettext_lazy("mutual fund member", "left on"), null=True, blank=True)
     shares = models.PositiveSmallIntegerField(_("shares"), default=1)
 
     class Meta:
@@ -103,6 +107,9 @@ class Loan(models.Model):
     purpose = models.CharField(_("purpose"), max_length=120, blank=True)
     group = models.CharField(_("joint-liability group"), max_length=60, blank=True)
     state = models.CharField(_("state"), max_length=12, choices=State.choices, default=State.ACTIVE)
+    # A written-off loan leaves the overdue list from this day on (it stays in the repayment rate).
+    closed_on = models.DateField(_("written off on"), null=True, blank=True)
+    close_reason = models.CharField(_("reason for writing off"), max_length=200, blank=True, default="")
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True,
                                     related_name="+", verbose_name=_("recorded by"))
     recorded_at = models.DateTimeField(_("recorded at"))

@@ -89,3 +89,34 @@ class Beneficiary(models.Model):
 
     def __str__(self) -> str:
         return f"{self.project_id} {self.household_id}"
+
+
+class ProjectEvent(models.Model):
+    """A step in a project's life: created, moved to a state, output recorded, beneficiaries added, with
+    who, when, the day it took effect and why."""
+
+    class Action(models.TextChoices):
+        CREATE = "create", _("created")
+        STATE = "state", _("state changed")
+        OUTPUT = "output", _("output recorded")
+        BENEFICIARY = "beneficiary", _("beneficiaries added")
+
+    project = models.ForeignKey(Project, models.PROTECT, related_name="events", verbose_name=_("project"))
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True,
+                              related_name="+", verbose_name=_("by"))
+    at = models.DateTimeField(_("when"))
+    action = models.CharField(_("action"), max_length=12, choices=Action.choices)
+    field = models.CharField(_("field"), max_length=40, blank=True)
+    old = models.TextField(_("old value"), blank=True)
+    new = models.TextField(_("new value"), blank=True)
+    on = models.DateField(_("took effect on"), null=True, blank=True)
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("project event")
+        verbose_name_plural = _("project events")
+        indexes = [models.Index(fields=["project", "-at"], name="project_event_at")]
+
+    def __str__(self) -> str:
+        return f"{self.project_id} {self.action} {self.field}"

@@ -49,6 +49,10 @@ class Flag(models.Model):
                                   related_name="+")
     evidence = models.JSONField(_("evidence"), default=dict)
     found_at = models.DateTimeField(_("found"))
+    found_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True,
+                                 related_name="+", verbose_name=_("scan run by"))
+    checked_on = models.DateField(_("last checked on"), null=True, blank=True)  # the day of the last scan
+    gone_on = models.DateField(_("no longer found on"), null=True, blank=True)  # a scan no longer found it
     state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.OPEN)
     resolution = models.TextField(_("resolution"), blank=True)
     resolved_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True,
@@ -64,3 +68,24 @@ class Flag(models.Model):
 
     def __str__(self) -> str:
         return f"{self.rule} {self.subject} {self.state}"
+
+
+class SupervisionChange(models.Model):
+    """Who changed a rule's switch or parameters, when, from what to what, and why."""
+
+    rule = models.ForeignKey(SupervisionRule, models.PROTECT, related_name="changes", verbose_name=_("rule"))
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+",
+                              verbose_name=_("by"))
+    at = models.DateTimeField(_("when"))
+    field = models.CharField(_("field"), max_length=40)
+    old = models.TextField(_("old value"), blank=True)
+    new = models.TextField(_("new value"), blank=True)
+    reason = models.CharField(_("reason"), max_length=300)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("supervision rule change")
+        verbose_name_plural = _("supervision rule changes")
+
+    def __str__(self) -> str:
+        return f"{self.rule_id} {self.field}"
