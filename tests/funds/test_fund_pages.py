@@ -1,6 +1,6 @@
-"""The funds' pages through the test client: who reads which funds, the ledger's running balance and its
-reversals, the forms only the county's officers get and their errors at the fields, a new fund, and the
-ledger as CSV."""
+"""The funds' pages through the test client: who reads which funds, the ledger's running balance with its
+reversals and recoveries, the forms only the county's officers get and their errors at the fields, a new
+fund, and the ledger as CSV."""
 
 from decimal import Decimal
 
@@ -73,9 +73,9 @@ def test_overseers_read_the_county_s_funds_without_forms(client, cast, books, mo
     response = page(client, cast[who], fund_url(fund))
     text = response.content.decode()
     assert response.status_code == 200 and 'id="ledger"' in text
-    for form in ("receive-form", "allocate-form", "reverse-form"):
+    for form in ("receive-form", "allocate-form", "recover-form", "reverse-form"):
         assert f'id="{form}"' not in text
-    assert 'class="reverse-link"' not in text
+    assert 'class="reverse-link"' not in text and 'class="recover-link"' not in text
 
 
 def test_another_county_s_officer_sees_nothing_of_xiji(client, cast, books, moved):
@@ -206,6 +206,65 @@ def test_a_reversal_needs_a_reason_and_money_that_has_not_moved_on(client, cast,
     assert Entry.objects.get(reverses=spending).memo == "凭证作废"
 
 
+def test_a_recovery_takes_a_project_s_unspent_money_back_and_the_running_balance_rises(
+        client, cast, books, moved):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    fund, road = books["fund"], books["road"]
+    client.force_login(cast["county"])
+    text = client.get(fund_url(fund)).content.decode()
+    # Only the road holds money of the fund not spent (the cattle's allocation was reversed).
+    assert 'id="recover-form"' in text
+    assert f'class="recover-link" href="?recover={road.pk}#recover-form"' in text
+    assert f'href="?recover={books["cattle"].pk}#' not in text
+    offered = client.get(fund_url(fund), {"recover": road.pk}).context["recover_form"]
+    assert list(offered.fields["project"].queryset) == [road] and offered["project"].value() == str(road.pk)
+    url = fund_url(fund, "_recover")
+    response = client.post(url, {"recover-project": road.pk, "recover-amount": "180000.01",
+                                 "recover-memo": "结余收回"})
+    text = response.content.decode()
+    assert has_error(text, "recover-amount") and "180,000.00" in text
+    response = client.post(url, {"recover-project": books["cattle"].pk, "recover-amount": "1",
+                                 "recover-memo": "结余收回"})
+    assert has_error(response.content.decode(), "recover-project")  # holds nothing of the fund
+    assert has_error(client.post(url, {"recover-project": road.pk, "recover-amount": "1"}).content.decode(),
+                     "recover-memo")
+    assert Entry.objects.count() == len(moved)
+    response = client.post(url, {"recover-project": road.pk, "recover-amount": "80000",
+                                 "recover-memo": "结余收回"})
+    assert response.status_code == 302 and response["Location"].endswith("#ledger")
+    recovery = Entry.objects.get(kind="recovery")
+    assert (recovery.project, recovery.amount, recovery.memo) == (road, Decimal("80000.00"), "结余收回")
+    response = client.get(fund_url(fund))
+    text = response.content.decode()
+    row = response.context["rows"][-1]
+    assert (row.entry, row.allocated, row.unallocated) == (recovery, Decimal("-80000"), Decimal("180000"))
+    assert (f'id="entry-{recovery.pk}" class="recovery" data-kind="recovery" '
+            'data-unallocated="180000.00"') in text
+    assert 'id="fund-balances" data-received="300000.00" data-allocated="120000.00" ' \
+           'data-unallocated="180000.00" data-spent="20000.00" data-unspent="100000.00"' in text
+    assert f'id="allocation-{road.pk}" data-allocated="120000.00" data-spent="20000.00" ' \
+           'data-unspent="100000.00"' in text
+    # The money may be allocated again; once it is, the recovery can no longer be reversed.
+    assert actions.allocate(fund, books["cattle"], actor=cast["county"], amount="180000").amount == 180000
+    response = client.post(fund_url(fund, "_reverse"), {"reverse-entry": recovery.pk,
+                                                        "reverse-reason": "错记"})
+    assert response.status_code == 200 and not Entry.objects.filter(reverses=recovery).exists()
+    lines = b"".join(page(client, cast["county"], fund_url(fund, "_export")).streaming_content).decode()
+    recovered = next(line.split(",") for line in lines.splitlines() if line.startswith(f"{recovery.pk},"))
+    assert (recovered[2], recovered[5], recovered[9], recovered[11]) == (
+        "recovered from the project", road.name, "-80000.00", "180000.00")
+
+
+def test_a_fund_whose_projects_spent_all_they_hold_offers_no_recovery(client, cast, books):
+    county, fund = cast["county"], books["fund"]
+    actions.receive(fund, actor=county, amount="1000")
+    actions.allocate(fund, books["road"], actor=county, amount="1000")
+    actions.spend(fund, books["road"], actor=county, amount="1000")
+    text = page(client, county, fund_url(fund)).content.decode()
+    assert 'id="allocate-form"' in text
+    assert 'id="recover-form"' not in text and 'class="recover-link"' not in text
+
+
 def test_the_reverse_link_chooses_the_entry(client, cast, books, moved):
     response = page(client, cast["county"], fund_url(books["fund"]), {"reverse": moved[1].pk})
     assert response.context["reverse_form"]["entry"].value() == str(moved[1].pk)
@@ -227,7 +286,10 @@ def test_a_long_ledger_is_paged_from_its_latest_entries_with_the_balance_running
 def test_only_the_county_s_officers_write_the_ledger(client, cast, books, who, status):
     client.force_login(cast[who])
     for suffix, data in (("_receive", {"receive-amount": "10"}),
-                         ("_allocate", {"allocate-project": books["road"].pk, "allocate-amount": "1"})):
+                         ("_allocate", {"allocate-project": books["road"].pk, "allocate-amount": "1"}),
+                         ("_recover", {"recover-project": books["road"].pk, "recover-amount": "1",
+                                       "recover-memo": "收回"}),
+                         ("_reverse", {"reverse-entry": 1, "reverse-reason": "错记"})):
         assert client.post(fund_url(books["fund"], suffix), data).status_code == status
     assert not Entry.objects.exists()
 

@@ -1,14 +1,16 @@
 """Project actions: who may create and move projects, which households may be listed, the state machine's
-refusals, acceptance and cancellation, and the lines they leave on beneficiary households' trails."""
+refusals, acceptance and cancellation (after the unspent money is recovered), the project's own history
+(ProjectEvent) and the lines they leave on beneficiary households' trails."""
 
 import datetime
 from decimal import Decimal
 
 import pytest
 
+from jingzhun import clock
 from jingzhun.errors import DomainError, InvalidTransition, NotAllowed, OutOfScope
-from jingzhun.funds import actions, project_actions
-from jingzhun.funds.models import Beneficiary, Project
+from jingzhun.funds import actions, project_actions, queries
+from jingzhun.funds.models import Beneficiary, Entry, Project, ProjectEvent
 from jingzhun.registry.models import AuditEvent
 from tests.conftest import JIQIANG, VILLAGE_A, VILLAGE_B, VILLAGE_C, XIJI
 
@@ -16,6 +18,7 @@ from .conftest import TODAY
 
 pytestmark = pytest.mark.django_db
 State = Project.State
+Action = ProjectEvent.Action
 
 
 def new_project(actor, **values):
@@ -148,9 +151,11 @@ def test_moves_the_state_machine_has_not_are_refused(cast, steps, to):
     for step in steps:
         if step == State.COMPLETED:
             project_actions.record_output(project, "5", actor=county)
-        project_actions.move_project(project, step, actor=county, note="计划调整")
+        project_actions.move_project(project, step, actor=county, reason="计划调整")
+    events = ProjectEvent.objects.count()
     with pytest.raises(InvalidTransition):
-        project_actions.move_project(project, to, actor=county, note="计划调整")
+        project_actions.move_project(project, to, actor=county, reason="计划调整")
+    assert ProjectEvent.objects.count() == events  # a refused move leaves no event
     project.refresh_from_db()
     assert project.state == (steps[-1] if steps else State.PLANNED)
 
@@ -247,9 +252,10 @@ def test_cancellation_is_refused_while_unspent_money_is_allocated_then_allowed_a
     allocation = actions.allocate(fund, project, actor=county, amount="200000")
     with pytest.raises(DomainError) as refused:
         project_actions.cancel_project(project, actor=county, reason="选址变更")
-    assert refused.value.field == "note" and "200,000.00" in refused.value.message
+    assert refused.value.field == "reason" and "200,000.00" in refused.value.message
     project.refresh_from_db()
     assert project.state == State.PLANNED
+    assert not ProjectEvent.objects.filter(action=Action.STATE).exists()
     actions.reverse(allocation, actor=county, reason="项目取消")
     assert project_actions.cancel_project(project, actor=county, reason="选址变更").state == State.CANCELLED
 
@@ -267,18 +273,49 @@ def test_money_spent_stays_spent_but_the_unspent_rest_still_blocks_cancellation(
     assert "150,000.00" in refused.value.message
 
 
-def test_a_cancelled_project_keeps_its_reason_and_its_households_are_told(cast, make_household):
+def test_a_half_spent_project_is_cancelled_once_the_rest_is_recovered_into_its_fund(cast):
+    county = cast["county"]
+    fund = actions.create_fund(actor=county, area_code=XIJI, source="central", year=2020, name="中央专项")
+    project = new_project(county)
+    actions.receive(fund, actor=county, amount="300000")
+    actions.allocate(fund, project, actor=county, amount="200000")
+    project_actions.start_project(project, actor=county, on=datetime.date(2020, 4, 1))
+    actions.spend(fund, project, actor=county, amount="100000")
+    with pytest.raises(DomainError) as refused:
+        project_actions.cancel_project(project, actor=county, reason="停工")
+    assert "100,000.00" in refused.value.message
+    actions.recover(fund, project, actor=county, amount="60000", memo="停工收回")
+    with pytest.raises(DomainError) as refused:  # part of it is not enough
+        project_actions.cancel_project(project, actor=county, reason="停工")
+    assert "40,000.00" in refused.value.message
+    actions.recover(fund, project, actor=county, amount="40000", memo="停工收回")
+    cancelled = project_actions.cancel_project(project, actor=county, reason="停工")
+    assert cancelled.state == State.CANCELLED
+    balances = queries.fund_balances(fund)
+    assert balances.unallocated(fund.pk) == Decimal("200000.00")  # the rest may go to another project
+    assert balances.unspent(fund.pk, project.pk) == 0 and balances.spent_of(fund.pk) == Decimal("100000.00")
+    assert Entry.objects.filter(kind="recovery", project=project).count() == 2
+
+
+def test_a_cancellation_keeps_its_reason_in_the_history_and_its_households_are_told(cast, make_household):
     county = cast["county"]
     household = make_household(actor=county)
     project = new_project(county, note="村民代表大会通过")
     project_actions.add_beneficiaries(project, [household], actor=county)
     with pytest.raises(DomainError) as refused:
         project_actions.cancel_project(project, actor=county, reason=" ")
-    assert refused.value.field == "note"
-    project_actions.cancel_project(project, actor=county, reason="选址变更，另行立项")
+    assert refused.value.field == "reason"
+    with pytest.raises(DomainError) as refused:
+        project_actions.cancel_project(project, actor=county, reason="因" * 201)
+    assert refused.value.field == "reason"
+    project_actions.cancel_project(project, actor=county, reason="选址变更，另行立项",
+                                   on=datetime.date(2020, 6, 1))
     project.refresh_from_db()
     assert project.state == State.CANCELLED
-    assert project.note == "村民代表大会通过 · 选址变更，另行立项"
+    assert project.note == "村民代表大会通过"  # the note is the project's own, untouched
+    event = ProjectEvent.objects.get(project=project, action=Action.STATE)
+    assert (event.field, event.old, event.new, event.on, event.reason, event.actor) == (
+        "state", "planned", "cancelled", datetime.date(2020, 6, 1), "选址变更，另行立项", county)
     line = AuditEvent.objects.get(household=household, entity="project", action=AuditEvent.Action.STATUS)
     assert (line.old, line.new, line.reason) == ("planned", "cancelled", "选址变更，另行立项")
     fund = actions.create_fund(actor=county, area_code=XIJI, source="central", year=2020, name="中央专项")
@@ -289,12 +326,16 @@ def test_a_cancelled_project_keeps_its_reason_and_its_households_are_told(cast, 
         project_actions.add_beneficiaries(project, [household], actor=county)
 
 
-def test_a_long_note_is_shortened_so_the_whole_reason_fits(cast):
+def test_a_cancellation_is_dated_neither_in_the_future_nor_before_the_start(cast):
     county = cast["county"]
-    project = new_project(county, note="说" * 300)
-    project_actions.cancel_project(project, actor=county, reason="因" * 200)
+    project = new_project(county)
+    project_actions.start_project(project, actor=county, on=datetime.date(2020, 5, 1))
+    for day in (TODAY + datetime.timedelta(days=1), datetime.date(2020, 4, 30)):
+        with pytest.raises(DomainError) as refused:
+            project_actions.cancel_project(project, actor=county, reason="停工", on=day)
+        assert refused.value.field == "on"
     project.refresh_from_db()
-    assert len(project.note) == 300 and project.note.endswith("… · " + "因" * 200)
+    assert project.state == State.UNDER_WAY
 
 
 def test_cancellation_by_another_role_is_refused(cast):
@@ -303,3 +344,47 @@ def test_cancellation_by_another_role_is_refused(cast):
         project_actions.cancel_project(project, actor=cast["cadre_a"], reason="不需要")
     project.refresh_from_db()
     assert project.state == State.PLANNED
+    assert not ProjectEvent.objects.filter(action=Action.STATE).exists()
+
+
+# History ----------------------------------------------------------------------------------------------
+
+def test_each_step_of_a_project_is_an_event_with_who_when_the_day_and_the_values(cast, make_household):
+    county = cast["county"]
+    households = [make_household(actor=county), make_household(actor=county)]
+    project = new_project(county)
+    project_actions.add_beneficiaries(project, households, actor=county)
+    project_actions.add_beneficiaries(project, households[:1], actor=county)  # nothing new: no event
+    project_actions.start_project(project, actor=county, on=datetime.date(2020, 3, 2))
+    project_actions.record_output(project, "2.5", actor=county, on=datetime.date(2020, 5, 1))
+    project_actions.record_output(project, "5", actor=county)
+    project_actions.complete_project(project, actor=county, on=datetime.date(2020, 6, 1))
+    project_actions.accept_project(project, actor=county)
+    events = list(ProjectEvent.objects.filter(project=project).order_by("id"))
+    assert [(e.action, e.field, e.old, e.new, e.on) for e in events] == [
+        (Action.CREATE, "name", "", "通村公路硬化", TODAY),
+        (Action.BENEFICIARY, "households", "", " ".join(sorted(h.number for h in households)), TODAY),
+        (Action.STATE, "state", "planned", "under_way", datetime.date(2020, 3, 2)),
+        (Action.OUTPUT, "output_achieved", "0.00", "2.50", datetime.date(2020, 5, 1)),
+        (Action.OUTPUT, "output_achieved", "2.50", "5.00", TODAY),
+        (Action.STATE, "state", "under_way", "completed", datetime.date(2020, 6, 1)),
+        (Action.STATE, "state", "completed", "accepted", TODAY),
+    ]
+    assert {e.actor for e in events} == {county} and {e.reason for e in events} == {""}
+    assert {e.at for e in events} == {clock.now()}
+
+
+def test_refused_steps_leave_no_event(cast, make_household):
+    county = cast["county"]
+    project = new_project(county)
+    created = ProjectEvent.objects.count()
+    with pytest.raises(DomainError):
+        project_actions.add_beneficiaries(project, [make_household(VILLAGE_B, actor=county)], actor=county)
+    with pytest.raises(InvalidTransition):
+        project_actions.record_output(project, "1", actor=county)  # not started
+    project_actions.start_project(project, actor=county, on=datetime.date(2020, 5, 1))
+    with pytest.raises(DomainError):
+        project_actions.record_output(project, "1", actor=county, on=datetime.date(2020, 4, 1))
+    with pytest.raises(NotAllowed):
+        project_actions.record_output(project, "1", actor=cast["cadre_a"])
+    assert ProjectEvent.objects.count() == created + 1  # the start only

@@ -1,6 +1,7 @@
 """The projects' pages through the test client: who reads which projects, a village's investment against
-the standard, a project's funding, entries and beneficiaries (ID numbers masked by role), and the forms
-only the county's officers get, with their errors at the fields."""
+the standard, a project's funding, entries, beneficiaries (ID numbers masked by role) and history, and
+the forms only the county's officers get (spending, recovering unspent money, households, output, state),
+with their errors at the fields."""
 
 import datetime
 from decimal import Decimal
@@ -9,8 +10,8 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
-from jingzhun.funds import actions, project_actions
-from jingzhun.funds.models import Beneficiary, Entry, Project
+from jingzhun.funds import actions, project_actions, queries
+from jingzhun.funds.models import Beneficiary, Entry, Project, ProjectEvent
 from jingzhun.registry.models import AuditEvent
 from tests.conftest import PROVINCE, VILLAGE_A, VILLAGE_B, XIJI
 
@@ -248,6 +249,14 @@ def test_the_state_buttons_move_the_project_to_acceptance(client, cast, funded):
     assert 'id="project-state" data-state="accepted"' in text
     assert 'id="project-progress" data-percent="100"' in text
     assert 'id="beneficiaries-form"' not in text and 'id="move-' not in text
+    for old, new, on in (("planned", "under_way", "2020-04-01"), ("under_way", "completed", "2020-06-20"),
+                         ("completed", "accepted", "2020-06-30")):
+        event = ProjectEvent.objects.get(project=road, action="state", new=new)
+        assert (f'id="event-{event.pk}" data-action="state" data-field="state" data-old="{old}" '
+                f'data-new="{new}" data-on="{on}"') in text
+    event = ProjectEvent.objects.get(project=road, action="output")
+    assert f'id="event-{event.pk}" data-action="output" data-field="output_achieved" data-old="0.00" ' \
+           f'data-new="5.20"' in text
     assert client.post(project_url(road, "_move", "nowhere"), {}).status_code == 404
 
 
@@ -256,13 +265,103 @@ def test_cancelling_needs_a_reason_and_no_unspent_money(client, cast, funded):
     county, cattle = cast["county"], funded["cattle"]
     client.force_login(county)
     url = project_url(cattle, "_move", "cancelled")
-    assert has_error(client.post(url, {"move-cancelled-note": ""}).content.decode(), "move-cancelled-note")
-    text = client.post(url, {"move-cancelled-note": "选址变更"}).content.decode()
-    assert has_error(text, "move-cancelled-note") and "50,000.00" in text
+    response = client.post(url, {"move-cancelled-reason": ""})
+    assert has_error(response.content.decode(), "move-cancelled-reason")
+    text = client.post(url, {"move-cancelled-reason": "选址变更"}).content.decode()
+    assert has_error(text, "move-cancelled-reason") and "50,000.00" in text and "recover it" in text
+    # The refused form says how much is left and links to the form that recovers it.
+    assert 'id="recover-first" data-unspent="50000.00"' in text
+    assert 'href="#recover-form" id="recover-link"' in text and 'id="recover-form"' in text
     actions.reverse(Entry.objects.get(project=cattle, kind="allocation"), actor=county, reason="项目取消")
-    assert client.post(url, {"move-cancelled-note": "选址变更"}).status_code == 302
     text = client.get(project_url(cattle)).content.decode()
-    assert 'data-state="cancelled"' in text and "选址变更" in text and 'id="spend-form"' not in text
+    assert 'id="recover-first"' not in text and 'id="recover-form"' not in text
+    assert client.post(url, {"move-cancelled-reason": "选址变更"}).status_code == 302
+    text = client.get(project_url(cattle)).content.decode()
+    assert 'data-state="cancelled"' in text and 'id="spend-form"' not in text
+    event = ProjectEvent.objects.get(project=cattle, action="state")
+    assert 'id="project-cancelled" data-on="2020-06-30"' in text and "选址变更" in text
+    assert f'id="event-{event.pk}" data-action="state" data-field="state" data-old="planned" ' \
+           f'data-new="cancelled" data-on="2020-06-30"' in text
+    assert Project.objects.get(pk=cattle.pk).note == ""  # the reason is the event's, not the note's
+
+
+def test_a_half_spent_project_is_cancelled_after_the_rest_is_recovered_on_its_page(client, cast, funded):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    county, road, fund = cast["county"], funded["road"], funded["fund"]
+    client.force_login(county)
+    cancel = project_url(road, "_move", "cancelled")
+    assert has_error(client.post(cancel, {"move-cancelled-reason": "停建"}).content.decode(),
+                     "move-cancelled-reason")
+    form = client.get(project_url(road)).context["recover_form"]
+    assert (form["fund"].value(), form["amount"].value()) == (fund.pk, Decimal("170000.00"))  # all of it
+    url = project_url(road, "_recover")
+    response = client.post(url, {"recover-fund": fund.pk, "recover-amount": "170000.01",
+                                 "recover-memo": "停建收回"})
+    text = response.content.decode()
+    assert has_error(text, "recover-amount") and "170,000.00" in text  # no more than is unspent
+    response = client.post(url, {"recover-fund": fund.pk, "recover-amount": "170000"})
+    assert has_error(response.content.decode(), "recover-memo")  # a recovery says why
+    assert not Entry.objects.filter(kind="recovery").exists()
+    response = client.post(url, {"recover-fund": fund.pk, "recover-amount": "170000",
+                                 "recover-on": "2020-06-28", "recover-memo": "停建收回"})
+    assert response.status_code == 302 and response["Location"].endswith("#entries")
+    recovery = Entry.objects.get(kind="recovery")
+    assert (recovery.fund, recovery.project, recovery.amount, recovery.on, recovery.memo) == (
+        fund, road, Decimal("170000.00"), datetime.date(2020, 6, 28), "停建收回")
+    assert recovery.recorded_by == county
+    text = client.get(project_url(road)).content.decode()
+    assert 'id="project-money" data-budget="500000.00" data-allocated="30000.00" data-spent="30000.00" ' \
+           'data-unspent="0.00"' in text
+    assert 'id="source-central" data-allocated="30000.00" data-spent="30000.00"' in text  # netted out
+    assert f'id="entry-{recovery.pk}" class="recovery" data-kind="recovery"' in text
+    assert 'id="recover-form"' not in text and 'id="spend-form"' not in text
+    assert client.post(cancel, {"move-cancelled-reason": "停建"}).status_code == 302
+    assert Project.objects.get(pk=road.pk).state == State.CANCELLED
+
+
+def test_a_cancelled_project_still_offers_to_recover_money_a_reversed_payment_left_there(client, cast, books):
+    county, fund, road = cast["county"], books["fund"], books["road"]
+    actions.receive(fund, actor=county, amount="1000")
+    actions.allocate(fund, road, actor=county, amount="1000")
+    payment = actions.spend(fund, road, actor=county, amount="1000")
+    project_actions.cancel_project(road, actor=county, reason="停建")
+    actions.reverse(payment, actor=county, reason="凭证作废")  # the money is the project's again
+    client.force_login(county)
+    text = client.get(project_url(road)).content.decode()
+    assert 'id="recover-form"' in text and 'id="spend-form"' not in text and 'id="move-' not in text
+    response = client.post(project_url(road, "_recover"), {"recover-fund": fund.pk, "recover-amount": "1000",
+                                                           "recover-memo": "项目已取消"})
+    assert response.status_code == 302
+    assert queries.fund_balances(fund).unallocated(fund.pk) == Decimal("1000.00")
+
+
+@pytest.mark.parametrize(("who", "status"), [("cadre_a", 403), ("township", 403), ("auditor", 403),
+                                             ("province", 403), ("other_county", 404), ("helper", 403),
+                                             ("outsider", 403)])
+def test_only_the_county_s_officers_recover_a_project_s_money(client, cast, funded, who, status):
+    text = page(client, cast[who], project_url(funded["road"])).content.decode()
+    assert 'id="recover-form"' not in text and 'id="recover-link"' not in text
+    response = client.post(project_url(funded["road"], "_recover"), {
+        "recover-fund": funded["fund"].pk, "recover-amount": "100", "recover-memo": "收回"})
+    assert response.status_code == status
+    assert not Entry.objects.filter(kind="recovery").exists()
+
+
+def test_the_history_lists_each_step_latest_first_with_the_households_added(client, cast, funded):
+    county, road = cast["county"], funded["road"]
+    project_actions.start_project(road, actor=county, on=datetime.date(2020, 5, 1))
+    project_actions.record_output(road, "2.5", actor=county)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    response = page(client, cast["auditor"], project_url(road))  # read by every reader of the project
+    text = response.content.decode()
+    assert 'id="project-history"' in text
+    rows = response.context["history"]
+    assert [r.event.action for r in rows] == ["output", "state", "beneficiary"]
+    assert (rows[0].old, rows[0].new) == ("0 km", "2.5 km")
+    assert (rows[1].old, rows[1].new) == ("planned", "under construction")
+    numbers = sorted(h.number for h in funded["households"])
+    assert rows[2].numbers == tuple(numbers) and rows[2].new == "2 households listed"
+    assert " ".join(numbers) in text
 
 
 def test_the_county_records_a_new_project(client, cast, reference_data):

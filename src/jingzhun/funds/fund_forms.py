@@ -1,5 +1,6 @@
-"""Forms of the funds' pages: a new fund, and a fund's receipt, allocation and reversal. They check the
-shape of what is typed; funds.actions checks every rule again and its errors show at the field."""
+"""Forms of the funds' pages: a new fund, and a fund's receipt, allocation, recovery from a project and
+reversal. They check the shape of what is typed; funds.actions checks every rule again and its errors
+show at the field."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -9,6 +10,7 @@ from jingzhun import clock
 from jingzhun.areas.models import Area, Level
 from jingzhun.assistance.models import Partner
 from jingzhun.registry.forms import DATE, ActionModelForm, DomainErrorForm
+from jingzhun.registry.templatetags.registry_tags import yuan
 
 from . import fund_queries
 from .models import Entry, Fund, Project, Purpose
@@ -73,6 +75,29 @@ class AllocationForm(DomainErrorForm, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["project"].queryset = fund_queries.allocatable_projects(fund)
         self.fields["project"].label_from_instance = lambda p: f"{p.year} · {p.area.name} · {p.name}"
+
+
+def recovery_memo_field() -> forms.CharField:
+    return forms.CharField(label=_("why the money is recovered"), max_length=300,
+                           help_text=_("For example: the project was cancelled; finished under budget."))
+
+
+class RecoveryForm(DomainErrorForm, forms.Form):
+    """Money a project was allocated of this fund and has not spent, taken back into the fund."""
+
+    project = forms.ModelChoiceField(Project.objects.none(), label=pgettext_lazy("funds", "from project"),
+                                     help_text=_("Projects holding money of this fund not yet spent."))
+    amount = amount_field()
+    on = day_field(_("recovered on"))
+    memo = recovery_memo_field()
+
+    def __init__(self, *args, projects: list, **kwargs):
+        super().__init__(*args, **kwargs)
+        unspent = {project.pk: totals.unspent for project, totals in projects}
+        self.fields["project"].queryset = Project.objects.filter(pk__in=unspent).select_related("area")
+        self.fields["project"].label_from_instance = lambda p: _(
+            "%(project)s (%(a)s yuan not yet spent)") % {
+            "project": f"{p.year} · {p.area.name} · {p.name}", "a": yuan(unspent.get(p.pk))}
 
 
 class ReversalForm(DomainErrorForm, forms.Form):

@@ -1,6 +1,6 @@
 """Reads behind the funds' pages: the funds held in an area with their balances and totals by source,
-and one fund's ledger with a running unallocated balance and its allocations by project. Always
-filtered by the reader's scope (queries.visible_funds)."""
+and one fund's ledger with a running unallocated balance (which recoveries from projects raise again)
+and its allocations by project. Always filtered by the reader's scope (queries.visible_funds)."""
 
 from dataclasses import dataclass
 from decimal import Decimal
@@ -98,8 +98,9 @@ def name_subsidies(entries: list[Entry]) -> list[Entry]:
 
 def ledger(fund: Fund) -> list[LedgerRow]:
     """The fund's entries in the order they were recorded, which is the order the ledger's checks saw
-    them in: so the running unallocated balance never goes below zero. A reversal's effect is the
-    opposite of the entry it undoes; each is linked to the other."""
+    them in: so the running unallocated balance never goes below zero. A recovery counts as a negative
+    allocation (the money is the fund's to allocate again). A reversal's effect is the opposite of the
+    entry it undoes; each is linked to the other."""
     entries = name_subsidies(list(fund.entries.select_related("project", "household", "recorded_by")
                                   .order_by("pk")))
     undone = {e.reverses_id: e for e in entries if e.reverses_id}
@@ -120,6 +121,11 @@ def allocations_by_project(fund: Fund) -> list[tuple[Project, queries.Totals]]:
     projects = Project.objects.select_related("area").in_bulk([key[0] for key in rows])
     found = [(projects[key[0]], totals) for key, totals in rows.items()]
     return sorted(found, key=lambda row: (-row[0].year, row[0].area_id, row[0].name, row[0].pk))
+
+
+def recoverable(allocations: list[tuple[Project, queries.Totals]]) -> list[tuple[Project, queries.Totals]]:
+    """Of the fund's allocations by project, those still holding money not spent: what may be recovered."""
+    return [(project, totals) for project, totals in allocations if totals.unspent > 0]
 
 
 def reversible(fund: Fund) -> QuerySet[Entry]:

@@ -1,6 +1,7 @@
 """The funds' pages: the funds held in an area with their balances and totals by source; one fund's
 ledger with a running unallocated balance, its allocations by project and, for the county's officers,
-forms to record a receipt, an allocation or a reversal; a new fund; the ledger as CSV.
+forms to record a receipt, an allocation, a recovery of a project's unspent money or a reversal; a new
+fund; the ledger as CSV.
 
 Everyone who reads the registry reads the funds of their area, except helpers, who work from their
 households; county officers keep the books (funds.actions.manager_scope)."""
@@ -25,7 +26,7 @@ from jingzhun.registry.queries import visible_area
 from jingzhun.registry.templatetags.registry_tags import person
 
 from . import actions, fund_queries
-from .fund_forms import AllocationForm, NewFundForm, ReceiptForm, ReversalForm
+from .fund_forms import AllocationForm, NewFundForm, ReceiptForm, RecoveryForm, ReversalForm
 from .models import Fund, Purpose, Source
 from .project_queries import keeps_books
 
@@ -94,16 +95,22 @@ def _fund_page(request, fund: Fund, **forms):
     # The running balance is summed over the whole ledger; a page shows part of it, the latest first.
     ledger = Paginator(fund_queries.ledger(fund), LEDGER_PAGE)
     page = ledger.get_page(request.GET.get("page") or ledger.num_pages)
+    allocations = fund_queries.allocations_by_project(fund)
     context = {
         "fund": fund, "rows": page.object_list, "page": page, "query": "", "writes": writes,
-        "totals": fund_queries.totals_of(fund),
-        "allocations": fund_queries.allocations_by_project(fund),
+        "totals": fund_queries.totals_of(fund), "allocations": allocations,
         "purposes": fund_purposes(fund),
         "list_url": f"{reverse('funds:funds')}?{urlencode({'area': fund.area_id})}",
         "failed": next(iter(forms), ""),
     }
     if writes:
         chosen = request.GET.get("reverse", "")
+        recoverable = fund_queries.recoverable(allocations)
+        if recoverable or "recover" in forms:
+            project = request.GET.get("recover", "")
+            context["recover_form"] = forms.get("recover") or RecoveryForm(
+                prefix="recover", projects=recoverable,
+                initial={"project": project} if project.isdigit() else None)
         context.update(
             receive_form=forms.get("receive") or ReceiptForm(prefix="receive"),
             allocate_form=forms.get("allocate") or AllocationForm(prefix="allocate", fund=fund),
@@ -147,6 +154,20 @@ def fund_allocate(request, pk: int):
                  lambda f, data: actions.allocate(f, data["project"], actor=request.user,
                                                   amount=data["amount"], on=data["on"], memo=data["memo"]),
                  _("The allocation is recorded."))
+
+
+@funds_reader
+@require_POST
+def fund_recover(request, pk: int):
+    def make(found):
+        projects = fund_queries.recoverable(fund_queries.allocations_by_project(found))
+        return RecoveryForm(request.POST, prefix="recover", projects=projects)
+
+    def act(found, data):
+        actions.recover(found, data["project"], actor=request.user, amount=data["amount"], on=data["on"],
+                        memo=data["memo"])
+
+    return _post(request, pk, "recover", make, act, _("The money recovered into the fund is recorded."))
 
 
 @funds_reader

@@ -3,9 +3,9 @@ moving it planned → under way → completed → accepted, or cancelled. County
 county do all of these (funds.actions.manager_scope); each runs in one transaction with the project's row
 locked.
 
-The funds app has no trail table of its own: a project keeps who created and accepted it and the dates of
-each step, and each beneficiary household's audit trail records its listing, the project's acceptance and
-its cancellation (with the reason)."""
+Each of them writes a ProjectEvent — the project's own history: who, when, the day it took effect, from
+what to what and why (a cancellation's reason is kept there, not in the note). Each beneficiary
+household's audit trail also records its listing, the project's acceptance and its cancellation."""
 
 import datetime
 from decimal import Decimal, InvalidOperation
@@ -22,10 +22,11 @@ from jingzhun.registry.models import AuditEvent, Household
 
 from . import project_queries
 from .actions import amount_of, manager_scope
-from .models import Beneficiary, Project, ProjectKind, Purpose
+from .models import Beneficiary, Project, ProjectEvent, ProjectKind, Purpose
 from .models.projects import PURPOSES
 
 State = Project.State
+Action = ProjectEvent.Action
 MOVES: dict[str, set[str]] = {
     State.PLANNED: {State.UNDER_WAY, State.CANCELLED},
     State.UNDER_WAY: {State.COMPLETED, State.CANCELLED},
@@ -34,7 +35,7 @@ MOVES: dict[str, set[str]] = {
 # Households a project may list: those on the register (an applicant is not yet, a closed one no more).
 REGISTERED = (HouseholdStatus.POOR, HouseholdStatus.EXITED, HouseholdStatus.RETURNED)
 MAX_NOTE = 300
-MAX_REASON = 200  # the audit trail's reason holds this much
+MAX_REASON = 200  # the households' audit trail holds a reason this long
 OUTPUT_MAX = Decimal("9999999999.99")
 CENT = Decimal("0.01")
 
@@ -72,6 +73,12 @@ def _locked(project: Project) -> Project:
     return Project.objects.select_for_update().select_related("area").get(pk=project.pk)
 
 
+def _event(project: Project, actor, action: str, field: str = "", old="", new="",
+           on: datetime.date | None = None, reason: str = "") -> ProjectEvent:
+    return ProjectEvent.objects.create(project=project, actor=actor, at=clock.now(), action=action,
+                                       field=field, old=str(old), new=str(new), on=on, reason=reason)
+
+
 @transaction.atomic
 def create_project(*, actor, area_code: str, name: str, kind: str, year: int, budget,
                    output_planned, purpose: str | None = None, note: str = "") -> Project:
@@ -91,10 +98,12 @@ def create_project(*, actor, area_code: str, name: str, kind: str, year: int, bu
         raise DomainError(_("Choose a year up to next year."), field="year") from None
     if not 2000 <= year <= clock.today().year + 1:
         raise DomainError(_("Choose a year up to next year."), field="year")
-    return Project.objects.create(
+    project = Project.objects.create(
         area=area, name=_text(name, "name", 120, required=True), kind=kind, purpose=purpose, year=year,
         budget=amount_of(budget, "budget"), output_planned=_output(output_planned, "output_planned"),
         note=_text(note, "note", MAX_NOTE), created_by=actor, created_at=clock.now())
+    _event(project, actor, Action.CREATE, "name", new=project.name, on=clock.today())
+    return project
 
 
 @transaction.atomic
@@ -123,6 +132,9 @@ def add_beneficiaries(project: Project, households, *, actor) -> list[Beneficiar
     added = [Beneficiary(project=project, household=h, added_on=today) for h in households
              if h.pk not in listed]
     Beneficiary.objects.bulk_create(added)
+    if added:  # one event for the batch, naming the households added by their numbers
+        _event(project, actor, Action.BENEFICIARY, "households",
+               new=" ".join(sorted(row.household.number for row in added)), on=today)
     for row in added:
         audit.record(row.household, actor, "project", project.pk, AuditEvent.Action.CREATE,
                      {"project": (None, project.pk), "name": (None, project.name),
@@ -133,25 +145,18 @@ def add_beneficiaries(project: Project, households, *, actor) -> list[Beneficiar
 @transaction.atomic
 def record_output(project: Project, achieved, *, actor, on: datetime.date | None = None) -> Project:
     """The output achieved so far (km of road, wells, mu…), while the project is under way or completed
-    and not yet accepted."""
+    and not yet accepted; `on` is the day it was measured (not before the start)."""
     manager_scope(actor, project.area_id)
     project = _locked(project)
     if project.state not in (State.UNDER_WAY, State.COMPLETED):
         raise InvalidTransition(_("Output is recorded while a project is under way or completed, before "
                                   "its acceptance."))
-    _day(on, after=project.started_on)
+    on = _day(on, after=project.started_on)
+    old = project.output_achieved
     project.output_achieved = _output(achieved, "output_achieved")
     project.save(update_fields=["output_achieved"])
+    _event(project, actor, Action.OUTPUT, "output_achieved", old=old, new=project.output_achieved, on=on)
     return project
-
-
-def _with_reason(note: str, reason: str) -> str:
-    """The note followed by the cancellation's reason: without a trail table of its own, the project
-    keeps the reason there, whole; an old note too long to fit beside it is shortened."""
-    if not note:
-        return reason
-    room = MAX_NOTE - len(reason) - len(" · ")
-    return f"{note if len(note) <= room else note[:room - 1] + '…'} · {reason}"
 
 
 def _beneficiary_trail(project: Project, actor, changes: dict, reason: str = "") -> None:
@@ -163,10 +168,11 @@ def _beneficiary_trail(project: Project, actor, changes: dict, reason: str = "")
 
 @transaction.atomic
 def move_project(project: Project, to: str, *, actor, on: datetime.date | None = None,
-                 note: str = "") -> Project:
-    """The project's one transition function. Acceptance needs the achieved output recorded; a
-    cancellation needs a reason and no money left allocated and unspent (reverse the allocations
-    first). Acceptance and cancellation are written to each beneficiary household's trail."""
+                 reason: str = "") -> Project:
+    """The project's one transition function, each move a ProjectEvent with the day it took effect.
+    Acceptance needs the achieved output recorded; a cancellation needs a reason and no money left
+    allocated and unspent (recover it into its fund first: funds.actions.recover). Acceptance and
+    cancellation are also written to each beneficiary household's trail."""
     manager_scope(actor, project.area_id)
     project = _locked(project)
     if to not in MOVES.get(project.state, set()):
@@ -174,35 +180,34 @@ def move_project(project: Project, to: str, *, actor, on: datetime.date | None =
             "a": project.get_state_display(), "b": State(to).label if to in State.values else to})
     old = project.state
     fields = ["state"]
+    reason = "" if to != State.CANCELLED else _text(reason, "reason", MAX_REASON, required=True)
     if to == State.UNDER_WAY:
-        project.started_on = _day(on)
+        on = project.started_on = _day(on)
         fields.append("started_on")
     elif to == State.COMPLETED:
-        project.completed_on = _day(on, after=project.started_on)
+        on = project.completed_on = _day(on, after=project.started_on)
         fields.append("completed_on")
     elif to == State.ACCEPTED:
         if project.output_achieved <= 0:
             raise DomainError(_("Record the output achieved before the project is accepted."),
                               field="output_achieved")
-        project.accepted_on = _day(on, after=project.completed_on)
+        on = project.accepted_on = _day(on, after=project.completed_on)
         project.accepted_by = actor
         fields += ["accepted_on", "accepted_by"]
-    elif to == State.CANCELLED:
-        note = _text(note, "note", MAX_REASON, required=True)
+    else:
         held = project_queries.project_totals(project).unspent
         if held > 0:
-            raise DomainError(_("%(a)s yuan is still allocated to the project and not spent: reverse "
-                                "those allocations first.") % {"a": f"{held:,.2f}"}, field="note")
-        _day(on)
-        project.note = _with_reason(project.note, note)
-        fields.append("note")
+            raise DomainError(_("%(a)s yuan is still allocated to the project and not spent: recover it "
+                                "into its fund first.") % {"a": f"{held:,.2f}"}, field="reason")
+        on = _day(on, after=project.started_on)
     project.state = to
     project.save(update_fields=fields)
+    _event(project, actor, Action.STATE, "state", old=old, new=to, on=on, reason=reason)
     if to in (State.ACCEPTED, State.CANCELLED):
         changes = {"state": (old, to)}
         if to == State.ACCEPTED:
             changes["accepted_on"] = (None, project.accepted_on)
-        _beneficiary_trail(project, actor, changes, reason=note if to == State.CANCELLED else "")
+        _beneficiary_trail(project, actor, changes, reason=reason)
     return project
 
 
@@ -219,4 +224,4 @@ def accept_project(project: Project, *, actor, on: datetime.date | None = None) 
 
 
 def cancel_project(project: Project, *, actor, reason: str, on: datetime.date | None = None) -> Project:
-    return move_project(project, State.CANCELLED, actor=actor, on=on, note=reason)
+    return move_project(project, State.CANCELLED, actor=actor, on=on, reason=reason)

@@ -1,6 +1,6 @@
-"""Forms of the projects' pages: a new project, spending from it, listing beneficiary households by
-number, its output, and its state buttons. They check the shape of what is typed; the actions check
-every rule again and their errors show at the field."""
+"""Forms of the projects' pages: a new project, spending from it, recovering its unspent money into a
+fund, listing beneficiary households by number, its output, and its state buttons. They check the shape
+of what is typed; the actions check every rule again and their errors show at the field."""
 
 import re
 
@@ -14,7 +14,7 @@ from jingzhun.registry.forms import ActionModelForm, DomainErrorForm
 from jingzhun.registry.models import Household
 from jingzhun.registry.templatetags.registry_tags import yuan
 
-from .fund_forms import amount_field, day_field
+from .fund_forms import amount_field, day_field, recovery_memo_field
 from .models import Fund, Project, ProjectKind, Purpose
 from .models.projects import OUTPUT_UNITS
 
@@ -50,6 +50,14 @@ class ProjectForm(ActionModelForm):
         return {"area_code": data.pop("area").code, **data, "purpose": data["purpose"] or None}
 
 
+def _fund_choice(field: forms.ModelChoiceField, funds: list[tuple[Fund, object]]) -> None:
+    """Offer these funds, each with what the project holds of it unspent."""
+    unspent = {fund.pk: totals.unspent for fund, totals in funds}
+    field.queryset = Fund.objects.filter(pk__in=unspent)
+    field.label_from_instance = lambda f: _("%(fund)s (%(a)s yuan not yet spent)") % {
+        "fund": f, "a": yuan(unspent.get(f.pk))}
+
+
 class SpendForm(DomainErrorForm, forms.Form):
     fund = forms.ModelChoiceField(Fund.objects.none(), label=pgettext_lazy("funds", "from fund"))
     amount = amount_field()
@@ -68,10 +76,7 @@ class SpendForm(DomainErrorForm, forms.Form):
     def __init__(self, *args, funds: list[tuple[Fund, object]], project: Project, **kwargs):
         super().__init__(*args, **kwargs)
         self.project = project
-        unspent = {fund.pk: totals.unspent for fund, totals in funds}
-        self.fields["fund"].queryset = Fund.objects.filter(pk__in=unspent)
-        self.fields["fund"].label_from_instance = lambda f: _("%(fund)s (%(a)s yuan not yet spent)") % {
-            "fund": f, "a": yuan(unspent.get(f.pk))}
+        _fund_choice(self.fields["fund"], funds)
         self.fields["subsidy"].choices = [("", "—"), *((m.code, str(m)) for m in
                                                       Measure.objects.filter(active=True))]
 
@@ -90,6 +95,22 @@ class SpendForm(DomainErrorForm, forms.Form):
         if data.get("subsidy") and not data.get("household") and "household" not in self.errors:
             self.add_error("household", _("A subsidy is paid to a household: choose it."))
         return data
+
+
+class RecoveryForm(DomainErrorForm, forms.Form):
+    """Money the project was allocated and has not spent, taken back into the fund it came from."""
+
+    fund = forms.ModelChoiceField(Fund.objects.none(), label=pgettext_lazy("funds", "back into fund"))
+    amount = amount_field()
+    on = day_field(_("recovered on"))
+    memo = recovery_memo_field()
+
+    def __init__(self, *args, funds: list[tuple[Fund, object]], **kwargs):
+        super().__init__(*args, **kwargs)
+        _fund_choice(self.fields["fund"], funds)
+        if len(funds) == 1 and not self.is_bound:  # the usual case: all of it, back to its one fund
+            self.initial.setdefault("fund", funds[0][0].pk)
+            self.initial.setdefault("amount", funds[0][1].unspent)
 
 
 class BeneficiariesForm(DomainErrorForm, forms.Form):
@@ -122,9 +143,10 @@ class MoveForm(DomainErrorForm, forms.Form):
     """One state button's form: a date, and for a cancellation its reason."""
 
     on = day_field()
-    note = forms.CharField(label=_("reason for cancelling"), max_length=200,
-                           widget=forms.Textarea(attrs={"rows": 2}),
-                           help_text=_("Money still allocated and not spent must be reversed first."))
+    reason = forms.CharField(label=_("reason for cancelling"), max_length=200,
+                             widget=forms.Textarea(attrs={"rows": 2}),
+                             help_text=_("Money still allocated and not spent is recovered into its fund "
+                                         "first."))
 
     def __init__(self, *args, to: str, **kwargs):
         super().__init__(*args, **kwargs)
@@ -132,7 +154,7 @@ class MoveForm(DomainErrorForm, forms.Form):
         if to == Project.State.CANCELLED:
             del self.fields["on"]
         else:
-            del self.fields["note"]
+            del self.fields["reason"]
         if "on" in self.fields:
             self.fields["on"].label = {Project.State.UNDER_WAY: _("started on"),
                                        Project.State.COMPLETED: _("completed on"),

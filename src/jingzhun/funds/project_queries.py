@@ -1,5 +1,6 @@
 """Reads of projects, always filtered by the reader's scope: the list with money and output, one
-project's funding by source, entries and beneficiaries, and a village's investment against the standard.
+project's funding by source and by fund, entries, beneficiaries and history, and a village's investment
+against the standard.
 
 A project's money is read through the project: a cadre whose village has a project sees what was
 allocated to it and spent, although the fund itself is held by the county."""
@@ -9,6 +10,7 @@ from decimal import Decimal
 
 from django.db.models import Count, QuerySet
 from django.http import Http404
+from django.utils.translation import ngettext
 
 from jingzhun.areas.models import Area
 from jingzhun.areas.scope import Scope
@@ -21,7 +23,7 @@ from jingzhun.registry.queries import visible_households
 
 from . import fund_queries, queries
 from .actions import manager_scope
-from .models import Beneficiary, Entry, Project, ProjectKind, Source
+from .models import Beneficiary, Entry, Project, ProjectEvent, ProjectKind, Source
 
 ZERO = Decimal("0.00")
 NOTHING = queries.Totals(ZERO, ZERO, ZERO)
@@ -109,6 +111,50 @@ def project_entries(project: Project) -> list[Entry]:
     for entry in entries:
         entry.undone_by = reversed_by.get(entry.pk)
     return entries
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    """A ProjectEvent with its old and new values in words: states by their names, output in its unit,
+    households added by their numbers."""
+
+    event: ProjectEvent
+    old: str
+    new: str
+    numbers: tuple[str, ...] = ()
+
+
+def _amount(value: str, unit: str) -> str:
+    try:
+        number = Decimal(value)
+    except ArithmeticError:
+        return value
+    return f"{number.normalize():f} {unit}".strip()
+
+
+def _history_row(event: ProjectEvent, unit: str) -> HistoryRow:
+    if event.action == ProjectEvent.Action.STATE:
+        words = {code: str(label) for code, label in Project.State.choices}
+        return HistoryRow(event, words.get(event.old, event.old), words.get(event.new, event.new))
+    if event.action == ProjectEvent.Action.OUTPUT:
+        return HistoryRow(event, _amount(event.old, unit), _amount(event.new, unit))
+    if event.action == ProjectEvent.Action.BENEFICIARY:
+        numbers = tuple(event.new.split())
+        count = ngettext("%(n)d household listed", "%(n)d households listed", len(numbers))
+        return HistoryRow(event, "", count % {"n": len(numbers)}, numbers)
+    return HistoryRow(event, event.old, event.new)
+
+
+def history(project: Project) -> list[HistoryRow]:
+    """The project's events, the latest first."""
+    events = ProjectEvent.objects.filter(project=project).select_related("actor").order_by("-at", "-id")
+    return [_history_row(event, project.output_unit) for event in events]
+
+
+def cancellation(rows: list[HistoryRow]) -> ProjectEvent | None:
+    """The event that cancelled the project (with its day and reason), of its history rows."""
+    return next((row.event for row in rows if row.event.action == ProjectEvent.Action.STATE
+                 and row.event.new == Project.State.CANCELLED), None)
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from jingzhun.registry.queries import visible_area
 from . import actions, fund_queries, project_actions, project_queries
 from .fund_views import ancestors, attempt, funds_reader, years_back
 from .models import Fund, Project, ProjectKind
-from .project_forms import BeneficiariesForm, MoveForm, OutputForm, ProjectForm, SpendForm
+from .project_forms import BeneficiariesForm, MoveForm, OutputForm, ProjectForm, RecoveryForm, SpendForm
 
 PAGE_SIZE = 50
 State = Project.State
@@ -56,8 +56,9 @@ def project_list(request):
     return render(request, "funds/project_list.html", context)
 
 
-def _spend_funds(request, project: Project) -> list[tuple[Fund, object]]:
-    """Funds with money allocated to the project and not yet spent, of books this user keeps."""
+def _held_funds(request, project: Project) -> list[tuple[Fund, object]]:
+    """Funds with money allocated to the project and not yet spent, of books this user keeps: what may
+    be spent or recovered."""
     rows = [(pk, totals) for pk, totals in project_queries.funding_by_fund(project) if totals.unspent > 0]
     funds = Fund.objects.select_related("area").in_bulk([pk for pk, _t in rows])
     return [(funds[pk], totals) for pk, totals in rows
@@ -66,10 +67,12 @@ def _spend_funds(request, project: Project) -> list[tuple[Fund, object]]:
 
 def _project_page(request, project: Project, **forms):
     scope = request.scope
-    writes = project_queries.keeps_books(request.user, project.area_id) and project.state != State.CANCELLED
+    keeper = project_queries.keeps_books(request.user, project.area_id)
+    writes = keeper and project.state != State.CANCELLED
     totals = project_queries.project_totals(project)
     entries = project_queries.project_entries(project)
     beneficiaries = project_queries.beneficiaries(project)
+    history = project_queries.history(project)
     planned, achieved = project.output_planned, project.output_achieved
     context = {
         "project": project, "writes": writes, "totals": totals, "entries": entries,
@@ -77,15 +80,19 @@ def _project_page(request, project: Project, **forms):
         "progress": min(100, int(achieved * 100 / planned)) if planned else None,
         "readable_funds": set(fund_queries.readable_funds(scope).filter(
             pk__in={e.fund_id for e in entries}).values_list("pk", flat=True)),
+        "history": history, "cancellation": project_queries.cancellation(history),
         "list_url": list_url(project.area_id, project.year), "failed": next(iter(forms), ""),
     }
+    # Offered even on a cancelled project: a spending reversed after the cancellation leaves money there.
+    funds = _held_funds(request, project) if keeper else []
+    if funds or "recover" in forms:
+        context["recover_form"] = forms.get("recover") or RecoveryForm(prefix="recover", funds=funds)
     if writes:
         # A refused move keeps its form on the page, with the reason, even if the state has moved on.
         allowed = project_actions.MOVES.get(project.state, set()) | {
             name.removeprefix("move-") for name in forms if name.startswith("move-")}
         context["moves"] = [(to, forms.get(f"move-{to}") or MoveForm(prefix=f"move-{to}", to=to))
                             for to in MOVE_ORDER if to in allowed]
-        funds = _spend_funds(request, project)
         if funds or "spend" in forms:
             context["spend_form"] = (forms.get("spend")
                                      or SpendForm(prefix="spend", funds=funds, project=project))
@@ -118,7 +125,7 @@ def _post(request, pk: int, name: str, make_form, act, done: str, anchor: str):
 @require_POST
 def project_spend(request, pk: int):
     def make(found):
-        return SpendForm(request.POST, prefix="spend", funds=_spend_funds(request, found), project=found)
+        return SpendForm(request.POST, prefix="spend", funds=_held_funds(request, found), project=found)
 
     def act(found, form):
         data = form.cleaned_data
@@ -127,6 +134,21 @@ def project_spend(request, pk: int):
                       memo=data["memo"])
 
     return _post(request, pk, "spend", make, act, _("The payment is recorded."), "#entries")
+
+
+@funds_reader
+@require_POST
+def project_recover(request, pk: int):
+    def act(found, form):
+        data = form.cleaned_data
+        actions.recover(data["fund"], found, actor=request.user, amount=data["amount"], on=data["on"],
+                        memo=data["memo"])
+
+    def make(found):
+        return RecoveryForm(request.POST, prefix="recover", funds=_held_funds(request, found))
+
+    return _post(request, pk, "recover", make, act, _("The money recovered into the fund is recorded."),
+                 "#entries")
 
 
 @funds_reader
@@ -168,7 +190,7 @@ def project_move(request, pk: int, to: str):
     return _post(request, pk, f"move-{to}", lambda f: MoveForm(request.POST, prefix=f"move-{to}", to=to),
                  lambda f, form: project_actions.move_project(
                      f, to, actor=request.user, on=form.cleaned_data.get("on"),
-                     note=form.cleaned_data.get("note", "")),
+                     reason=form.cleaned_data.get("reason", "")),
                  _("The project's state is changed."), "#state")
 
 
