@@ -2,6 +2,7 @@
 the rules page, the scan button; and who may open and press what."""
 
 import datetime
+import re
 from html.parser import HTMLParser
 
 import pytest
@@ -9,12 +10,11 @@ from django.conf import settings
 from django.urls import reverse
 
 from jingzhun.funds import actions
-from jingzhun.funds.models import Flag, SupervisionRule
-from jingzhun.funds.supervision_actions import scan
-from jingzhun.funds.supervision_rules import load_rules
+from jingzhun.funds.models import Flag, SupervisionChange, SupervisionRule
+from jingzhun.funds.supervision_actions import change_rule, scan
 from tests.conftest import JIQIANG, VILLAGE_A, VILLAGE_B, XIJI
 
-from .conftest import make_project
+from .conftest import TODAY, make_project
 
 pytestmark = pytest.mark.django_db
 BOARD = reverse("funds:supervision")
@@ -67,7 +67,6 @@ def flag_of(code: str) -> Flag:
 def flagged(cast, books):
     """Three open flags after the county's scan: the fund's money idle (Xiji), the road over its budget
     (village A), and a housing project of village B paid from a fund not for housing."""
-    load_rules(SupervisionRule)
     county, fund = cast["county"], books["fund"]
     housing = make_project(county, area=VILLAGE_B, kind="housing", purpose="housing", budget="90000",
                            name="危房改造")
@@ -168,7 +167,6 @@ def test_anonymous_users_are_sent_to_sign_in(client, flagged):
 # --- scanning from the board -------------------------------------------------------------------------------
 
 def test_the_scan_button_runs_the_rules_and_says_what_it_found(client, cast, books):
-    load_rules(SupervisionRule)
     actions.receive(books["fund"], actor=cast["county"], amount="1000", on=datetime.date(2019, 6, 1))
     client.force_login(cast["county"])
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
@@ -202,6 +200,29 @@ def test_a_county_officer_resolves_a_flag_with_a_note(client, cast, flagged):
     assert "close-form" not in parsed(client.get(url)).ids
     again = client.post(answer, {"outcome": "resolved", "resolution": "x"})
     assert again.status_code == 409
+
+
+def test_a_flag_shows_who_found_it_the_day_of_its_figures_and_the_day_it_was_missed(client, cast, flagged,
+                                                                                    books):
+    county, flag = cast["county"], flagged["idle_money"]
+    client.force_login(county)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    url = reverse("funds:flag", args=[flag.pk])
+    page = client.get(url)
+    html = page.content.decode()
+    assert "flag-checked" in parsed(page).ids and "flag-gone" not in parsed(page).ids
+    found = re.search(r'id="flag-found">([^<]*)</dd>', html).group(1)
+    assert found.endswith(f" · {county.username}")  # the officer whose scan found it
+    # 700,000 received 2019-06-01, 560,001 allocated since: the rest has waited 395 days at the check.
+    assert "395 days at the check of 2020-06-30" in html
+
+    actions.allocate(books["fund"], books["road"], actor=county, amount="139999")
+    scan(XIJI, actor=county)
+    page = client.get(url)
+    assert "flag-gone" in parsed(page).ids
+    assert f"{TODAY:%Y-%m-%d} · no longer found by a scan" in page.content.decode()
+    board = client.get(BOARD, {"area": XIJI})
+    assert f'data-gone="{TODAY:%Y-%m-%d}"' in board.content.decode()
 
 
 def test_a_new_finding_after_an_answer_shows_the_earlier_flag_in_its_history(client, cast, flagged, books):
@@ -247,12 +268,36 @@ def test_a_province_officer_changes_a_rule_from_the_page(client, cast, flagged):
     done = client.post(url, {"idle_money-days": "90", "idle_money-reason": "暂停，待省里定标准"})
     assert done.status_code == 302
     rule = SupervisionRule.objects.get(code="idle_money")
-    assert (rule.active, rule.params["days"]) == (False, 90)
-    assert rule.params["_changed"]["by"] == cast["province"].pk
+    assert (rule.active, rule.params) == (False, {"days": 90})
+    changes = SupervisionChange.objects.filter(rule=rule)
+    assert sorted((c.field, c.old, c.new, c.actor) for c in changes) == [
+        ("active", "1", "0", cast["province"]), ("days", "180", "90", cast["province"])]
+    history = rows(client.get(RULES), "rule-history-idle_money")
+    assert sorted(r["data-field"] for r in history) == ["active", "days"]
+    assert {r["id"] for r in history} == {f"rule-change-{c.pk}" for c in changes}
+    same = client.post(url, {"idle_money-days": "90", "idle_money-reason": "再保存一次"})
+    assert same.status_code == 200 and same.context["rows"]
+    assert [r for r in same.context["rows"] if r["rule"].code == "idle_money"][0]["form"].non_field_errors()
+    assert SupervisionChange.objects.count() == 2
     kinds = reverse("funds:supervision_rule", args=["no_beneficiaries"])
     client.post(kinds, {"no_beneficiaries-active": "on", "no_beneficiaries-reason": "学校卫生院不列户",
                         "no_beneficiaries-exempt_kinds": ["school", "clinic"]})
     assert SupervisionRule.objects.get(code="no_beneficiaries").params["exempt_kinds"] == ["clinic", "school"]
+
+
+def test_every_reader_of_the_rules_sees_their_history_in_words(client, cast, flagged):
+    change_rule(SupervisionRule.objects.get(code="no_beneficiaries"), actor=cast["province"], active=True,
+                params={"exempt_kinds": ["school", "clinic"]}, reason="学校卫生院不列户")
+    [change] = SupervisionChange.objects.all()
+    client.force_login(cast["auditor"])
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get(RULES)
+    [row] = rows(page, "rule-history-no_beneficiaries")
+    assert (row["id"], row["data-old"], row["data-new"]) == (f"rule-change-{change.pk}", "", "clinic,school")
+    assert rows(page, "rule-history-idle_money") == []  # no change yet: the empty row has no id
+    html = page.content.decode()
+    assert "kinds of project exempt" in html and "clinic, school" in html and "学校卫生院不列户" in html
+    assert 'href="#rule-history-no_beneficiaries"' in html  # the latest change, in the rules table
 
 
 @pytest.mark.parametrize("who", ["county", "prefecture", "auditor"])
@@ -261,3 +306,4 @@ def test_others_cannot_change_a_rule(client, cast, flagged, who):
     url = reverse("funds:supervision_rule", args=["idle_money"])
     assert client.post(url, {"idle_money-days": "30", "idle_money-reason": "x"}).status_code == 403
     assert SupervisionRule.objects.get(code="idle_money").params == {"days": 180}
+    assert not SupervisionChange.objects.exists()

@@ -1,9 +1,9 @@
 """Writes of supervision: a scan raising flags, an officer resolving or dismissing one, and a province
 officer changing a rule. Each runs in one transaction and checks the actor's post and area.
 
-Until the funds app has a table for these events, a flag keeps its last check in its evidence ("_checked"
-and "_by": the scan's day and officer; "_gone": the day a scan no longer found it) and a rule keeps its
-latest change in its params ("_changed": who, when, why, and the values before)."""
+A flag's evidence holds only the finding's figures and the rule's thresholds; who opened it, the day a
+scan last found it and the day one no longer did are its own columns. A rule change leaves one
+SupervisionChange row per field it changed."""
 
 import datetime
 from dataclasses import dataclass
@@ -19,7 +19,7 @@ from jingzhun.errors import DomainError, InvalidTransition, NotAllowed, OutOfSco
 from . import supervision_queries as queries
 from . import supervision_rules as rules
 from .actions import manager_scope
-from .models import Flag, ProjectKind, SupervisionRule
+from .models import Flag, ProjectKind, SupervisionChange, SupervisionRule
 
 # Scanning writes flags and nothing else, so every level of officer may scan their own area; cadres,
 # helpers and auditors read.
@@ -80,32 +80,34 @@ def scan(area_code: str, *, actor, on: datetime.date | None = None) -> dict[str,
     open_flags = {(f.rule, f.subject): f for f in flags.filter(state=Flag.State.OPEN)}
     answered = flags.exclude(state=Flag.State.OPEN).order_by("found_at", "id")
     settled = {(f.rule, f.subject): f for f in answered}  # the latest answered flag of each subject
-    stamp = {"_checked": on.isoformat(), "_by": actor.pk}
     counts = {code: ScanCount(found=len(found)) for code, found in findings.items()}
     new, changed, seen = [], [], set()
     for code, found in findings.items():
         for finding in found:
             key = (code, finding.subject)
             seen.add(key)
-            evidence = {**finding.evidence, **stamp}
             if key in open_flags:
-                open_flags[key].evidence = evidence
-                changed.append(open_flags[key])
+                flag = open_flags[key]
+                # Found again: the figures are those of this day, and a disappearance is over.
+                flag.evidence, flag.checked_on, flag.gone_on = finding.evidence, on, None
+                changed.append(flag)
                 counts[code].refreshed += 1
             elif key in settled and rules.same_finding(settled[key].evidence, finding.evidence):
                 counts[code].settled += 1
             else:
                 new.append(Flag(rule=code, area_id=finding.area, subject=finding.subject,
                                 fund_id=finding.fund, project_id=finding.project,
-                                household_id=finding.household, evidence=evidence, found_at=clock.now()))
+                                household_id=finding.household, evidence=finding.evidence,
+                                found_at=clock.now(), found_by=actor, checked_on=on))
                 counts[code].new += 1
     for key, flag in open_flags.items():
         if key not in seen:
-            flag.evidence = {**flag.evidence, "_gone": flag.evidence.get("_gone") or on.isoformat()}
+            # The first day it was missed stays; the figures stay those of the last day it was found.
+            flag.gone_on = flag.gone_on or on
             changed.append(flag)
             counts[key[0]].gone += 1
     Flag.objects.bulk_create(new)
-    Flag.objects.bulk_update(changed, ["evidence"], batch_size=500)
+    Flag.objects.bulk_update(changed, ["evidence", "checked_on", "gone_on"], batch_size=500)
     return counts
 
 
@@ -150,10 +152,19 @@ def bad_param_message(error: rules.BadParam) -> str:
     return _("Choose kinds of project from the list.")
 
 
+def _as_text(value) -> str:
+    """A setting as the change history keeps it: "1"/"0" for the switch, kinds joined by commas."""
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, list | tuple):
+        return ",".join(value)
+    return str(value)
+
+
 @transaction.atomic
 def change_rule(rule: SupervisionRule, *, actor, active: bool, params: dict, reason: str) -> SupervisionRule:
-    """Switch a rule on or off and set its parameters (province officers); the latest change is kept in
-    the params under "_changed" with the values before it."""
+    """Switch a rule on or off and set its parameters (province officers); one SupervisionChange row for
+    the switch and for each parameter whose value changed, all with the reason."""
     scope = scope_for(actor)
     if not may_change_rules(scope):
         raise NotAllowed(_("Only province officers change the supervision rules."))
@@ -164,9 +175,17 @@ def change_rule(rule: SupervisionRule, *, actor, active: bool, params: dict, rea
     except rules.BadParam as error:
         raise DomainError(bad_param_message(error), field=error.name) from None
     values = rules.stored(rule.code, params)
-    before = {"active": rule.active, **{k: v for k, v in rule.params.items() if not k.startswith("_")}}
-    rule.active = bool(active)
-    rule.params = {**values, "_changed": {"by": actor.pk, "name": actor.get_full_name() or actor.username,
-                                          "at": clock.now().isoformat(), "reason": reason, "before": before}}
+    # Compared as the rule computes with them, so a default left unstored equals the same value stored.
+    before = {"active": _as_text(rule.active),
+              **{k: _as_text(v) for k, v in rules.stored(rule.code, rule.params).items()}}
+    after = {"active": _as_text(bool(active)), **{k: _as_text(v) for k, v in values.items()}}
+    changed = [name for name in after if after[name] != before[name]]
+    if not changed:
+        raise DomainError(_("Nothing was changed."))
+    rule.active, rule.params = bool(active), values
     rule.save(update_fields=["active", "params"])
+    at = clock.now()
+    SupervisionChange.objects.bulk_create([
+        SupervisionChange(rule=rule, actor=actor, at=at, field=name, old=before[name], new=after[name],
+                          reason=reason) for name in changed])
     return rule

@@ -12,7 +12,7 @@ from jingzhun.areas.models import PREFIX_LENGTH, Area
 from jingzhun.areas.scope import Scope
 
 from . import supervision_rules as rules
-from .models import Entry, Flag, Fund, Project, SupervisionRule
+from .models import Entry, Flag, Fund, Project, SupervisionChange, SupervisionRule
 from .queries import fen
 
 ENTRY_FIELDS = ("id", "kind", "fund_id", "amount", "on", "project_id", "household_id",
@@ -52,8 +52,8 @@ def visible_flags(scope: Scope) -> QuerySet[Flag]:
 
 def get_flag(scope: Scope, pk: int) -> Flag:
     """A flag inside the reader's area, or 404: others learn nothing of whether it exists."""
-    flag = (visible_flags(scope).select_related("area", "fund", "project", "household", "resolved_by")
-            .filter(pk=pk).first())
+    related = ("area", "fund", "project", "household", "found_by", "resolved_by")
+    flag = visible_flags(scope).select_related(*related).filter(pk=pk).first()
     if flag is None:
         raise Http404
     return flag
@@ -114,3 +114,12 @@ def names(funds: set[int], projects: set[int]) -> dict[tuple[str, int], str]:
 
 def all_rules() -> list[SupervisionRule]:
     return list(SupervisionRule.objects.order_by("code"))
+
+
+def rule_changes() -> dict[str, list[SupervisionChange]]:
+    """Every rule's changes, newest first, keyed by the rule's code, from one query: rules change a few
+    times a year, so the whole history is short."""
+    found: dict[str, list[SupervisionChange]] = {}
+    for change in SupervisionChange.objects.select_related("rule", "actor").order_by("-at", "-id"):
+        found.setdefault(change.rule.code, []).append(change)
+    return found

@@ -1,6 +1,11 @@
 """The five supervision rules as pure functions over plain facts: each takes the facts of an area and the
-rule's parameters and returns its findings, each with the figures that show it. No database here; the
-shipped rows of the rules table are read from data/supervision_rules.csv by `load_rules`.
+rule's parameters and returns its findings, each with the figures that show it. No database here but
+at the end: the shipped rows of the rules table are read from data/supervision_rules.csv by `load_rules`
+(the data migration 0002) and `ensure_rules` (tests, after a flush).
+
+Money recovered from a project back into its fund counts against the project's allocations (a recovery
+brings an over-budget project back within its budget) and, for idle money, leaves the project as spending
+does and joins the fund's money as a receipt does, from the recovery's day.
 
 Reversals are netted by leaving out both the reversed entry and its reversal: a reversal always undoes the
 whole of one entry, so this is the same as summing with signs, and for dated measures (idle money) it
@@ -160,16 +165,17 @@ def _clean(param: Param, value, kinds: Iterable[str] | None):
 
 def settings(code: str, params: dict, *, kinds: Iterable[str] | None = None) -> dict:
     """The rule's parameters as values to compute with: the defaults, overlaid by `params` (keys the rule
-    does not know, such as "_changed", are ignored). Raises BadParam."""
+    does not know are ignored). Raises BadParam."""
     return {p.name: _clean(p, params[p.name], kinds) if p.name in params else p.default
             for p in PARAMS[code]}
 
 
 def stored(code: str, values: dict) -> dict:
-    """Clean values as they are kept in the params JSON (shares as text, to keep them exact)."""
+    """Clean values as they are kept in the params JSON (shares as text, to keep them exact; normalised,
+    so that 0.050 and 0.05 are one value and changing one into the other is no change)."""
     def as_json(value):
         if isinstance(value, Decimal):
-            return str(value)
+            return f"{value.normalize():f}"
         return list(value) if isinstance(value, tuple) else value
     return {name: as_json(value) for name, value in settings(code, values).items()}
 

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from jingzhun.areas.models import Level
@@ -20,7 +21,7 @@ from . import supervision_actions as actions
 from . import supervision_queries as queries
 from . import supervision_rules as rules
 from . import supervision_words as words
-from .models import Flag, ProjectKind, SupervisionRule
+from .models import Flag, ProjectKind, SupervisionChange, SupervisionRule
 from .supervision_forms import PARAM_LABELS, BoardFilter, CloseForm, RuleForm, ScanForm
 
 PAGE_SIZE = 50
@@ -50,8 +51,7 @@ def _url(name: str, pk: int | None) -> str:
 
 
 def _row(flag: Flag) -> dict:
-    return {"flag": flag, "words": words.describe(flag.rule, flag.evidence),
-            "gone": flag.evidence.get("_gone"), "checked": flag.evidence.get("_checked"),
+    return {"flag": flag, "words": words.describe(flag.rule, flag.evidence, flag.checked_on),
             "fund_url": _url("funds:fund", flag.fund_id),
             "project_url": _url("funds:project", flag.project_id),
             "household_url": _url("registry:household", flag.household_id)}
@@ -115,7 +115,8 @@ def _flag_page(request, flag: Flag, form=None):
     row = _row(flag)
     return render(request, "funds/supervision_flag.html", {
         **row, "subject_row": row,
-        "figures": words.figures(flag.rule, flag.evidence, queries.names(*words.named_ids(flag.evidence))),
+        "figures": words.figures(flag.rule, flag.evidence, queries.names(*words.named_ids(flag.evidence)),
+                                 flag.checked_on),
         "history": [_row(f) for f in queries.history(flag) if scope.covers(f.area_id)],
         "writes": writes, "form": (form or CloseForm()) if writes else None,
         "board_url": board_url(flag.area_id),
@@ -151,17 +152,37 @@ def flag_close(request, pk: int):
 def _param_text(param: rules.Param, value) -> str:
     if param.kind == "kinds":
         labels = dict(ProjectKind.choices)
-        return "、".join(str(labels.get(k, k)) for k in value) or _("none exempt")
+        return words.joined(labels.get(k, k) for k in value) or _("none exempt")
     return str(value)
+
+
+def _setting_text(code: str, field: str, value: str) -> str:
+    """A setting as the change history keeps it (see supervision_actions._as_text), in words."""
+    if field == "active":
+        return _("in force") if value == "1" else _("not in force")
+    param = {p.name: p for p in rules.PARAMS[code]}.get(field)
+    if param is not None and param.kind == "kinds":
+        return _param_text(param, [k for k in value.split(",") if k])
+    return value
+
+
+def _change_row(change: SupervisionChange) -> dict:
+    code, field = change.rule.code, change.field
+    label = pgettext("supervision rule", "switched on or off") if field == "active" else (
+        PARAM_LABELS[field][0] if field in PARAM_LABELS else field)
+    return {"change": change, "label": label, "old": _setting_text(code, field, change.old),
+            "new": _setting_text(code, field, change.new)}
 
 
 def _rules_page(request, forms: dict | None = None):
     editor = actions.may_change_rules(request.scope)
     forms = forms or {}
+    changes = queries.rule_changes()
     rows = []
     for rule in queries.all_rules():
         values = rules.settings(rule.code, rule.params)
-        rows.append({"rule": rule, "changed": rule.params.get("_changed"),
+        history = [_change_row(c) for c in changes.get(rule.code, [])]
+        rows.append({"rule": rule, "latest": history[0]["change"] if history else None, "history": history,
                      "params": [(p.name, PARAM_LABELS[p.name][0], _param_text(p, values[p.name]))
                                 for p in rules.PARAMS[rule.code]],
                      "form": (forms.get(rule.code) or RuleForm(rule=rule)) if editor else None})

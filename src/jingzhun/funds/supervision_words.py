@@ -21,9 +21,14 @@ def _label(choices, code: str) -> str:
         return code
 
 
-def _purposes(codes) -> str:
+def joined(items) -> str:
+    """Items listed with the reader's comma."""
     comma = ", " if (get_language() or "").startswith("en") else "、"
-    return comma.join(_label(Purpose, c) for c in codes)
+    return comma.join(str(item) for item in items)
+
+
+def _purposes(codes) -> str:
+    return joined(_label(Purpose, c) for c in codes)
 
 
 def named_ids(evidence: dict) -> tuple[set[int], set[int]]:
@@ -32,16 +37,15 @@ def named_ids(evidence: dict) -> tuple[set[int], set[int]]:
     return ({r["fund"] for r in rows if r.get("fund")}, {r["project"] for r in rows if r.get("project")})
 
 
-def days_idle(evidence: dict) -> int | None:
-    """Days the idle money had waited on the day of the last check."""
-    if "since" not in evidence or "_checked" not in evidence:
+def days_idle(evidence: dict, checked: datetime.date | None) -> int | None:
+    """Days the idle money had waited on `checked`, the day of the scan that found these figures."""
+    if "since" not in evidence or checked is None:
         return None
-    since = datetime.date.fromisoformat(evidence["since"])
-    return (datetime.date.fromisoformat(evidence["_checked"]) - since).days
+    return (checked - datetime.date.fromisoformat(evidence["since"])).days
 
 
-def describe(rule: str, evidence: dict) -> str:
-    """One sentence saying what was found, with its figures."""
+def describe(rule: str, evidence: dict, checked: datetime.date | None = None) -> str:
+    """One sentence saying what was found, with its figures; `checked` is the flag's checked_on."""
     e = evidence
     if rule == rules.OVER_BUDGET:
         return _("Allocated %(allocated)s yuan from all funds against a budget of %(budget)s yuan: "
@@ -51,8 +55,8 @@ def describe(rule: str, evidence: dict) -> str:
         return _("%(spent)s yuan spent and the project is %(state)s, but no beneficiary household is listed "
                  "or paid.") % {"spent": _yuan(e["spent"]), "state": _label(Project.State, e["state"])}
     if rule == rules.IDLE_MONEY:
-        values = {"idle": _yuan(e["idle"]), "since": e["since"], "days": days_idle(e) or 0,
-                  "checked": e.get("_checked", "")}
+        values = {"idle": _yuan(e["idle"]), "since": e["since"], "days": days_idle(e, checked) or 0,
+                  "checked": checked.isoformat() if checked else ""}
         if e.get("stage") == "unspent":
             return _("%(idle)s yuan allocated to the project from this fund has lain unspent since "
                      "%(since)s: %(days)d days at the check of %(checked)s.") % values
@@ -71,7 +75,7 @@ def describe(rule: str, evidence: dict) -> str:
     return ""
 
 
-def _figures(rule: str, evidence: dict, names: dict) -> list:
+def _figures(rule: str, evidence: dict, names: dict, checked: datetime.date | None) -> list:
     e = evidence
     if rule == rules.OVER_BUDGET:
         return [(_("project budget (yuan)"), _yuan(e["budget"])),
@@ -86,7 +90,7 @@ def _figures(rule: str, evidence: dict, names: dict) -> list:
                 (pgettext("project", "state when checked"), _label(Project.State, e["state"]))]
     if rule == rules.IDLE_MONEY:
         return [(_("idle money (yuan)"), _yuan(e["idle"])), (_("idle since"), e["since"]),
-                (_("days idle at the check"), str(days_idle(e) or "")),
+                (_("days idle at the check"), str(days_idle(e, checked) or "")),
                 (_("held in all (yuan)"), _yuan(e["_held"])) if "_held" in e else None,
                 (_("days allowed"), str(e["_days"])) if "_days" in e else None]
     if rule == rules.DUPLICATE_SUBSIDY:
@@ -101,6 +105,8 @@ def _figures(rule: str, evidence: dict, names: dict) -> list:
     return []
 
 
-def figures(rule: str, evidence: dict, names: dict | None = None) -> list[tuple[str, str]]:
-    """The evidence's figures as (label, value) rows; `names` maps ("fund" or "project", id) to a name."""
-    return [row for row in _figures(rule, evidence, names or {}) if row is not None]
+def figures(rule: str, evidence: dict, names: dict | None = None,
+            checked: datetime.date | None = None) -> list[tuple[str, str]]:
+    """The evidence's figures as (label, value) rows; `names` maps ("fund" or "project", id) to a name,
+    `checked` is the flag's checked_on."""
+    return [row for row in _figures(rule, evidence, names or {}, checked) if row is not None]
