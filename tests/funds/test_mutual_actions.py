@@ -14,8 +14,11 @@ from jingzhun.funds.models import Loan, MutualFund
 from jingzhun.registry.models import AuditEvent
 from tests.conftest import JIQIANG, VILLAGE_A, VILLAGE_B
 
+from .conftest import TODAY
+
 pytestmark = pytest.mark.django_db
 DAY = datetime.date(2020, 5, 1)
+NOW = timezone.make_aware(datetime.datetime(2020, 6, 30, 10, 0))  # the calendar's (conftest)
 
 
 @pytest.fixture
@@ -205,9 +208,31 @@ def test_household_events_go_into_its_audit_trail(cast, fund, members, monkeypat
     assert (values["fee"], values["principal"]) == ("7.00", "500.00")
 
 
-def test_a_write_off_is_audited_with_its_reason(cast, fund, members):
+def test_a_write_off_keeps_its_day_and_reason_on_the_loan_and_in_the_audit_trail(cast, fund, members):
     loan = lend(cast, fund, members[1], "100")
-    actions.write_off(loan, actor=cast["county"], reason="户主病故")
-    event = queries.write_off_reason(Loan.objects.get(pk=loan.pk))
-    assert (event.household_id, event.reason, event.field, event.new) == (
-        members[1].pk, "户主病故", "state", "written_off")
+    actions.write_off(loan, actor=cast["county"], reason=" 户主病故 ")
+    loan = Loan.objects.get(pk=loan.pk)
+    assert (loan.state, loan.closed_on, loan.close_reason) == ("written_off", TODAY, "户主病故")
+    events = AuditEvent.objects.filter(household=members[1], entity="fund_loan", action="close")
+    assert sorted(events.values_list("field", "old", "new", "reason", "actor__username", "entity_id")) == [
+        ("closed_on", "", "2020-06-30", "户主病故", "xiji", loan.pk),
+        ("state", "active", "written_off", "户主病故", "xiji", loan.pk)]
+
+
+def test_a_write_off_may_be_dated_back_to_the_loans_issue_not_before_nor_ahead(cast, fund, members):
+    loan = lend(cast, fund, members[0], "100", on=datetime.date(2020, 3, 1))
+    for day in (datetime.date(2020, 2, 29), datetime.date(2020, 7, 1)):
+        refused(DomainError, "closed_on", actions.write_off, loan, actor=cast["county"], reason="迁出",
+                closed_on=day)
+    refused(DomainError, "reason", actions.write_off, loan, actor=cast["county"], reason="因" * 201,
+            closed_on=DAY)  # the loan keeps 200 characters of it
+    assert Loan.objects.get(pk=loan.pk).state == "active" and not AuditEvent.objects.filter(
+        entity="fund_loan", action="close").exists()
+    actions.write_off(loan, actor=cast["county"], reason="迁出", closed_on=datetime.date(2020, 3, 1))
+    assert Loan.objects.get(pk=loan.pk).closed_on == datetime.date(2020, 3, 1)
+
+
+def test_founding_records_who_and_when(cast, fund):
+    assert (fund.created_by, fund.created_at) == (cast["cadre_a"], NOW)
+    fund.refresh_from_db()
+    assert (fund.created_by_id, fund.created_at) == (cast["cadre_a"].pk, NOW)

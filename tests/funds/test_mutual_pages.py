@@ -128,6 +128,10 @@ def test_on_30_september_2020_the_overdue_list_and_rate(client, cast, example):
         "9356.00", "346.50", "138.60", "190782.60")
     assert page.found[f"loan-{example['d'].pk}"]["data-state"] == "repaid"
     assert D(page.found["capital-standard"]["data-amount"]) == 200000  # Ningxia's, from 2009
+    # Four member households, all poor: fewer than the 50 the 2020 standard asks for.
+    assert page.found["founding-warning"]["data-households"] == "50"
+    recorded = page.found["fund-recorded"]
+    assert (recorded["data-by"], recorded["data-at"][:16]) == (str(cast["cadre_a"].pk), "2020-01-01T10:00")
     # The borrower's household page reads the fund's lines in its trail.
     assert elements(client, cast["cadre_a"], reverse("registry:household", args=[b.household_id]))
 
@@ -146,7 +150,40 @@ def test_a_written_off_loan_leaves_the_overdue_list_but_not_the_rate(client, cas
     assert (money["data-outstanding"], money["data-written-off"], money["data-lendable"]) == (
         "7814.00", "1542.00", "190782.60")
     loan = elements(client, cast["auditor"], reverse("funds:mutual_loan", args=[c.pk]))
-    assert loan.found["loan-state"]["data-state"] == "written_off" and "write-off-reason" in loan.found
+    assert loan.found["loan-state"]["data-state"] == "written_off"
+    assert loan.found["write-off-reason"]["data-on"] == "2020-09-30"  # today, no day given
+    assert "户主病故" in client.get(reverse("funds:mutual_loan", args=[c.pk])).content.decode()
+    assert "loan-overdue" not in loan.found
+    # The borrower's trail reads the write-off: its state and its day, with the reason.
+    client.force_login(cast["county"])
+    trail = client.get(reverse("registry:household", args=[c.household_id])).content.decode()
+    assert "户主病故" in trail and "2020-09-30</li>" in trail
+
+
+def test_a_write_off_dated_back_counts_from_its_day(client, cast, example):
+    fund, c, b = example["fund"], example["c"], example["b"]
+    client.force_login(cast["county"])
+    url = reverse("funds:mutual_write_off", args=[c.pk])
+    response = client.post(url, {"write_off-reason": "户主病故", "write_off-closed_on": "2020-10-01"})
+    assert response.status_code == 200  # tomorrow: refused at the day
+    assert "has-error" in Elements(response.content.decode()).found["field-write_off-closed_on"]["class"]
+    assert Loan.objects.get(pk=c.pk).state == "active"
+    response = client.post(url, {"write_off-reason": "户主病故", "write_off-closed_on": "2020-07-15"})
+    assert response.status_code == 302
+    # On 14 July C was still being repaid, and overdue since 10 May; from the 15th it is written off.
+    before = elements(client, cast["cadre_a"], fund_url(fund), on="2020-07-14")
+    assert before.ids("overdue-") == [f"overdue-{c.pk}", f"overdue-{b.pk}"]
+    assert before.found[f"overdue-{c.pk}"]["data-days"] == "65"
+    assert before.found[f"loan-{c.pk}"]["data-state"] == "active"
+    assert before.found["fund-money"]["data-written-off"] == "0.00"
+    after = elements(client, cast["cadre_a"], fund_url(fund), on="2020-07-15")
+    assert after.ids("overdue-") == [f"overdue-{b.pk}"]
+    assert after.found[f"loan-{c.pk}"]["data-state"] == "written_off"
+    assert after.found["fund-money"]["data-written-off"] == "1542.00"
+    # The rate does not move with the write-off: C's 2,000 was due either way.
+    assert before.found["repayment-rate"]["data-rate"] == after.found["repayment-rate"]["data-rate"] != ""
+    loan = elements(client, cast["county"], reverse("funds:mutual_loan", args=[c.pk]))
+    assert loan.found["write-off-reason"]["data-on"] == "2020-07-15"
 
 
 def test_the_county_report_sums_its_villages(client, cast, example):
@@ -164,6 +201,11 @@ def test_the_county_report_sums_its_villages(client, cast, example):
     assert (total["data-due"], total["data-repaid"], total["data-rate"]) == ("6000.00", "1644.00", "0.2740")
     assert (total["data-overdue"], total["data-overdue-principal"], total["data-overdue-fee"]) == (
         "2", "2814.00", "35.00")
+    # Being repaid: A 6,000, B 1,814 and E 1,000; C's 1,542 written off.
+    assert (total["data-active"], total["data-outstanding"], total["data-written-off"]) == (
+        "3", "8814.00", "1542.00")
+    assert page.found[f"mutual-{VILLAGE_A}"]["data-written-off"] == "1542.00"
+    assert "mutual-written-off" in page.found
 
 
 def test_early_repayment_counts_once_due(client, cast, example, monkeypatch):

@@ -12,6 +12,9 @@ from jingzhun.areas.models import Area, Level
 from jingzhun.areas.scope import scope_for
 from jingzhun.funds import mutual_actions as actions
 from jingzhun.funds import mutual_queries as queries
+from jingzhun.funds import mutual_rules as rules
+from jingzhun.funds.models import MutualFund
+from jingzhun.policy.models import Standard
 from tests.conftest import GUYUAN, VILLAGE_A, VILLAGE_C, XIJI
 
 pytestmark = pytest.mark.django_db
@@ -99,3 +102,67 @@ def test_who_sees_which_funds(cast, make_household):
     assert seen["cadre_b"] == seen["helper"] == seen["outsider"] == set()
     report = queries.area_report(scope_for(cast["prefecture"]), GUYUAN[:4], datetime.date(2020, 6, 30))
     assert [fund for fund, _f in report.rows] == [mine]
+
+
+def test_a_loan_written_off_is_active_and_overdue_before_its_day(cast, make_household):
+    fund = village_fund(cast, make_household, VILLAGE_A)
+    loan = fund.loans.get()
+    # Overdue since 1 May (500.00 + 3.50); written off from 1 June.
+    actions.write_off(loan, actor=cast["county"], reason="户主病故", closed_on=datetime.date(2020, 6, 1))
+    before = queries.fund_figures(fund, datetime.date(2020, 5, 31))
+    assert (before.active, before.outstanding, before.written_off) == (1, D("500.00"), D("0.00"))
+    assert [(row.loan, row.late.principal, row.late.fee) for row in before.overdue] == [
+        (loan.pk, D("500.00"), D("3.50"))]
+    after = queries.fund_figures(fund, datetime.date(2020, 6, 1))
+    assert (after.active, after.outstanding, after.written_off, after.overdue) == (
+        0, D("0.00"), D("500.00"), [])
+    # The rate is the same on both sides of the day: 1,000 due by 1 May, 500 of it repaid.
+    assert before.rate == after.rate == rules.Rate(D("1000.00"), D("500.00"))
+    assert before.lendable == after.lendable == D("19502.80")
+    (facts,) = queries.loan_facts(fund.loans.all(), datetime.date(2020, 6, 30))
+    assert [facts.state_on(datetime.date(2020, 5, d)) for d in (1, 31)] == ["active", "active"]
+    assert facts.state_on(datetime.date(2020, 6, 1)) == facts.state_then == "written_off"
+    assert facts.overdue(datetime.date(2020, 5, 31)).days == 30
+    assert facts.overdue(datetime.date(2020, 6, 1)) is None
+
+
+def test_a_loan_written_off_without_its_day_counts_as_written_off_on_every_day(cast, make_household):
+    fund = village_fund(cast, make_household, VILLAGE_A)
+    fund.loans.update(state="written_off")  # as the rows written before the day was kept
+    early = queries.fund_figures(fund, datetime.date(2020, 5, 2))
+    assert (early.active, early.written_off, early.overdue) == (0, D("500.00"), [])
+
+
+def test_founding_asks_what_the_standards_of_the_founding_year_ask(cast, make_household):
+    fund = village_fund(cast, make_household, VILLAGE_A)  # founded in 2019: one poor member household
+    figures = queries.fund_figures(fund, datetime.date(2020, 6, 30))
+    assert figures.founding == queries.Founding(50, D("0.5")) and figures.founding_short
+    assert figures.founding.share_text == "50%"
+    # Xiji asks for no more than one household from 2020: a fund founded in 2019 still answers to 50.
+    for key in ("mutual_fund_min_households", "mutual_fund_min_poor_share"):
+        Standard.objects.create(key=key, jurisdiction=XIJI[:6], year_from=2020, value=0)
+    assert queries.fund_figures(fund, datetime.date(2020, 6, 30)).founding_short
+    MutualFund.objects.filter(pk=fund.pk).update(founded_on=datetime.date(2020, 1, 1))
+    figures = queries.fund_figures(fund, datetime.date(2020, 6, 30))
+    assert figures.founding == queries.Founding(0, D("0")) and not figures.founding_short
+    # Before the standards (2006) there is nothing to fall short of.
+    MutualFund.objects.filter(pk=fund.pk).update(founded_on=datetime.date(2005, 1, 1))
+    figures = queries.fund_figures(fund, datetime.date(2020, 6, 30))
+    assert figures.founding is None and not figures.founding_short
+
+
+def test_an_areas_sums_are_read_by_every_reader_of_its_registry(cast, make_household):
+    village_fund(cast, make_household, VILLAGE_A)
+    on = datetime.date(2020, 6, 30)
+    county = queries.area_report(scope_for(cast["county"]), XIJI[:6], on).total
+    scope = scope_for(cast["helper"])
+    with CaptureQueriesContext(connection) as captured:
+        helper = queries.area_totals(scope, VILLAGE_A, on)
+    assert len(captured.captured_queries) == 8
+    # A helper opens no fund's page, but reads the village's sums in its yearly account.
+    assert queries.area_report(scope, VILLAGE_A, on).rows == []
+    assert (helper.total.rate, helper.total.outstanding, helper.total.overdue_principal) == (
+        county.rate, county.outstanding, county.overdue_principal)
+    assert [loan.issued_on for loan in helper.loans] == [datetime.date(2020, 3, 1)]
+    for who in ("outsider", "other_county", "cadre_b"):
+        assert queries.area_totals(scope_for(cast[who]), XIJI[:6], on).by_fund == {}, who

@@ -26,6 +26,7 @@ from .models import Contribution, Installment, Loan, Membership, MutualFund, Rep
 
 MEMBER, CAPITAL, LOAN, REPAYMENT = queries.MEMBER, queries.CAPITAL, queries.LOAN, queries.REPAYMENT
 MAX_REASON = AuditEvent._meta.get_field("reason").max_length
+MAX_WRITE_OFF_REASON = min(MAX_REASON, Loan._meta.get_field("close_reason").max_length)
 CREATE, CLOSE = AuditEvent.Action.CREATE, AuditEvent.Action.CLOSE
 
 
@@ -85,7 +86,7 @@ def found_fund(village_code: str, *, actor, founded_on: datetime.date, note: str
     if MutualFund.objects.filter(village=village).exists():
         raise DomainError(_("This village has its mutual fund already."), field="village")
     return MutualFund.objects.create(village=village, founded_on=_day(founded_on, "founded_on"),
-                                     note=_text(note, "note", 300))
+                                     note=_text(note, "note", 300), created_by=actor, created_at=clock.now())
 
 
 @transaction.atomic
@@ -246,18 +247,22 @@ def repay(loan: Loan, *, actor, amount, paid_on: datetime.date) -> Repayment:
 
 
 @transaction.atomic
-def write_off(loan: Loan, *, actor, reason: str) -> Loan:
-    """The county gives up what a loan still owes (the borrower died, left, cannot pay): it leaves the
-    overdue list, and its unpaid principal stays a loss of the fund's capital."""
+def write_off(loan: Loan, *, actor, reason: str, closed_on: datetime.date | None = None) -> Loan:
+    """The county gives up what a loan still owes (the borrower died, left, cannot pay): from `closed_on`
+    (today unless given) it leaves the overdue list, and its unpaid principal stays a loss of the fund's
+    capital. Before that day the loan still counts as being repaid, and as overdue if it was."""
     scope = scope_for(actor)
     if not (queries.may_read(scope) and scope.covers(loan.fund.village_id)):
         raise OutOfScope(_("This record is outside your area."))
     if not queries.may_write_off(scope, loan.fund.village_id):
         raise NotAllowed(_("Only county officers write a mutual fund loan off."))
-    reason = _text(reason, "reason", MAX_REASON, required=True)
+    reason = _text(reason, "reason", MAX_WRITE_OFF_REASON, required=True)
     loan = _active(loan)
-    loan.state = Loan.State.WRITTEN_OFF
-    loan.save(update_fields=["state"])
+    loan.closed_on = _day(clock.today() if closed_on is None else closed_on, "closed_on",
+                          not_before=loan.issued_on)
+    loan.state, loan.close_reason = Loan.State.WRITTEN_OFF, reason
+    loan.save(update_fields=["state", "closed_on", "close_reason"])
     audit.record(loan.household, actor, LOAN, loan.pk, CLOSE,
-                 {"state": (Loan.State.ACTIVE, Loan.State.WRITTEN_OFF)}, reason=reason)
+                 {"state": (Loan.State.ACTIVE, Loan.State.WRITTEN_OFF), "closed_on": (None, loan.closed_on)},
+                 reason=reason)
     return loan

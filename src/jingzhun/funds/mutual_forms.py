@@ -3,7 +3,6 @@ again (membership, limits, money the fund can lend) and their errors show at the
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from jingzhun import clock
 from jingzhun.registry.forms import DATE, ActionModelForm, DomainErrorForm
@@ -69,7 +68,7 @@ class MemberForm(ActionModelForm):
 
 class EndMemberForm(DomainErrorForm, forms.Form):
     membership = forms.ModelChoiceField(Membership.objects.none(), label=_("member household"))
-    left_on = forms.DateField(label=pgettext_lazy("mutual fund member", "left on"), widget=DATE)
+    left_on = forms.DateField(label=Membership._meta.get_field("left_on").verbose_name, widget=DATE)
     reason = forms.CharField(label=_("reason"), max_length=200,
                              help_text=_("For example: the household chose to leave; it moved away."))
 
@@ -122,5 +121,12 @@ class RepaymentForm(ActionModelForm):
 
 
 class WriteOffForm(DomainErrorForm, forms.Form):
-    reason = forms.CharField(label=_("reason"), max_length=200,
+    closed_on = forms.DateField(label=Loan._meta.get_field("closed_on").verbose_name, widget=DATE,
+                                required=False, help_text=_("Left blank: today. From this day the loan "
+                                                            "is off the overdue list."))
+    reason = forms.CharField(label=_("reason"), max_length=Loan._meta.get_field("close_reason").max_length,
                              help_text=_("Why the rest of the loan will not be collected, and who decided."))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _today(self, "closed_on")

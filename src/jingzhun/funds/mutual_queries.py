@@ -3,9 +3,12 @@ fee income, lendable money, the overdue list, the repayment rate) and the same f
 
 Every figure comes from a fixed number of grouped queries whatever the number of funds (a county has
 hundreds), then from mutual_rules' arithmetic over plain values. A figure "on a day" counts the
-contributions, memberships, loans and repayments dated up to that day; a loan's write-off carries no date
-in the model, so a written-off loan is out of the overdue list on every day (it still counts in the rate:
-the principal it never repaid was due)."""
+contributions, memberships, loans and repayments dated up to that day, and a write-off from its day on:
+before it the loan was being repaid and could be overdue; from it, the loan is out of the overdue list and
+its unpaid principal is written off (it still counts in the rate: the principal it never repaid was due).
+
+The mutual funds pages and the yearly account's mutual section read the same figures (area_report and
+area_totals), so both say the same for the same area and day."""
 
 import datetime
 from dataclasses import dataclass, field
@@ -21,17 +24,16 @@ from jingzhun.errors import DomainError
 from jingzhun.policy import queries as policy
 from jingzhun.policy.rules import PolicyMissing, Standards
 from jingzhun.registry.choices import HouseholdStatus, Relation
-from jingzhun.registry.models import AuditEvent, Member
+from jingzhun.registry.models import Member
 
 from . import mutual_rules as rules
-from .models import Contribution, Installment, Loan, Membership, MutualFund, Repayment
+from .models import Contribution, Loan, Membership, MutualFund, Repayment
+from .mutual_facts import LoanFacts, loan_facts
 from .queries import fen
 
 ZERO = rules.ZERO
 # Poor households: registered poor, or returned to poverty (as the registry counts them).
 POOR = (HouseholdStatus.POOR, HouseholdStatus.RETURNED)
-# Founding (rules.md): more than 50 households, more than half of them poor. Shown as a warning only.
-FOUNDING_HOUSEHOLDS = 50
 # Entities of the household's audit trail (at most 16 characters).
 MEMBER, CAPITAL, LOAN, REPAYMENT = "fund_member", "fund_capital", "fund_loan", "fund_repayment"
 
@@ -65,8 +67,17 @@ def visible_funds(scope: Scope) -> QuerySet[MutualFund]:
     return MutualFund.objects.filter(scope.area_q("village__code"))
 
 
+def summed_funds(scope: Scope, prefix: str) -> QuerySet[MutualFund]:
+    """The funds of an area whose sums (no loan, no household) every reader of the area's registry
+    reads in its yearly account: a helper too, who may not open a fund's page."""
+    if not scope.reads_registry:
+        return MutualFund.objects.none()
+    return MutualFund.objects.filter(scope.area_q("village__code"), village__code__startswith=prefix)
+
+
 def get_fund(scope: Scope, pk: int) -> MutualFund:
-    fund = visible_funds(scope).select_related("village__parent__parent").filter(pk=pk).first()
+    fund = (visible_funds(scope).select_related("village__parent__parent", "created_by")
+            .filter(pk=pk).first())
     if fund is None:
         raise Http404
     return fund
@@ -87,109 +98,48 @@ def heads(household_ids) -> dict[int, str]:
     return dict(rows)
 
 
-# Loans as plain values ------------------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class Paid:
-    on: datetime.date
-    amount: Decimal
-    principal: Decimal
-    fee: Decimal
-
-
-@dataclass
-class LoanFacts:
-    """A loan with its schedule and the repayments made up to the day it is read on."""
-
-    pk: int
-    fund_id: int
-    household_id: int
-    number: str
-    principal: Decimal
-    issued_on: datetime.date
-    term_months: int
-    fee_rate: Decimal
-    schedule: str
-    state: str
-    dues: list[rules.Due] = field(default_factory=list)
-    paid: list[Paid] = field(default_factory=list)
-    head: str = ""
-
-    @property
-    def principal_repaid(self) -> Decimal:
-        return sum((p.principal for p in self.paid), ZERO)
-
-    @property
-    def fee_paid(self) -> Decimal:
-        return sum((p.fee for p in self.paid), ZERO)
-
-    @property
-    def principal_owed(self) -> Decimal:
-        return self.principal - self.principal_repaid
-
-    @property
-    def owed(self) -> Decimal:
-        """Principal and fees the schedule still asks for."""
-        return sum((d.total for d in self.dues), ZERO) - sum((p.amount for p in self.paid), ZERO)
-
-    @property
-    def fee_permille(self) -> str:
-        return f"{(self.fee_rate * 1000).normalize():f}‰"
-
-    @property
-    def schedule_label(self) -> str:
-        return Loan.Schedule(self.schedule).label
-
-    def state_label(self) -> str:
-        return Loan.State(self.state_on()).label
-
-    @property
-    def written_off(self) -> bool:
-        return self.state == Loan.State.WRITTEN_OFF
-
-    def state_on(self) -> str:
-        """Being repaid, repaid or written off on the day it was read for."""
-        if self.written_off:
-            return Loan.State.WRITTEN_OFF
-        return Loan.State.ACTIVE if self.principal_owed > ZERO else Loan.State.REPAID
-
-    def standing(self) -> list[rules.Standing]:
-        return rules.standing(self.dues, [p.amount for p in self.paid])
-
-    def overdue(self, on: datetime.date) -> rules.Overdue | None:
-        return rules.overdue(self.dues, [p.amount for p in self.paid], on)
-
-    def rate(self, on: datetime.date) -> rules.Rate:
-        return rules.repayment_rate(self.dues, [(p.on, p.amount) for p in self.paid], on)
-
-
-def loan_facts(loans: QuerySet[Loan], on: datetime.date) -> list[LoanFacts]:
-    """Loans issued by `on`, with their schedules and repayments up to `on`: three queries."""
-    loans = loans.filter(issued_on__lte=on)
-    found = {row[0]: LoanFacts(*row) for row in loans.order_by("fund_id", "issued_on", "id").values_list(
-        "pk", "fund_id", "household_id", "household__number", "principal", "issued_on", "term_months",
-        "fee_rate", "schedule", "state")}
-    for loan_id, number, due_on, principal, fee in (
-            Installment.objects.filter(loan__in=loans).order_by("loan_id", "number")
-            .values_list("loan_id", "number", "due_on", "principal", "fee")):
-        found[loan_id].dues.append(rules.Due(number, due_on, principal, fee))
-    for loan_id, paid_on, amount, principal, fee in (
-            Repayment.objects.filter(loan__in=loans, paid_on__lte=on).order_by("loan_id", "paid_on", "id")
-            .values_list("loan_id", "paid_on", "amount", "principal", "fee")):
-        found[loan_id].paid.append(Paid(paid_on, amount, principal, fee))
-    return list(found.values())
+def with_heads(loans: list[LoanFacts]) -> list[LoanFacts]:
+    names = heads({loan.household_id for loan in loans})
+    for loan in loans:
+        loan.head = names.get(loan.household_id, "")
+    return loans
 
 
 # Figures of a fund, and of an area's funds -------------------------------------------------------------
 
-@dataclass(frozen=True)
+@dataclass
 class OverdueRow:
     loan: int
     household: int
     number: str
-    head: str
+    head: str  # named after the sums, for the rows shown only
     principal: Decimal  # the loan's
     late: rules.Overdue
+
+
+@dataclass(frozen=True)
+class Founding:
+    """What founding a fund asks for (rules.md; standards of its founding year): more member households
+    than `households`, more than `poor_share` of them poor. Shown as a warning only."""
+
+    households: int
+    poor_share: Decimal
+
+    def short(self, members: int, poor: int) -> bool:
+        return members <= self.households or poor <= members * self.poor_share
+
+    @property
+    def share_text(self) -> str:
+        return f"{(self.poor_share * 100).normalize():f}%"
+
+
+def founding(year: int, village_code: str, table: Standards) -> Founding | None:
+    """None for a year without the standards."""
+    households = table.get("mutual_fund_min_households", year, village_code)
+    share = table.get("mutual_fund_min_poor_share", year, village_code)
+    if households is None or share is None:
+        return None
+    return Founding(int(households.value), share.value)
 
 
 @dataclass
@@ -207,6 +157,11 @@ class Figures:
     reserve: Decimal = ZERO  # the reserve share of the fee income, which may be lent again
     rate: rules.Rate = rules.Rate(ZERO, ZERO)
     overdue: list[OverdueRow] = field(default_factory=list)
+    # The fund's own (none on an area's total).
+    village_id: str = ""
+    founded_on: datetime.date | None = None
+    closed_on: datetime.date | None = None
+    founding: Founding | None = None
 
     @property
     def capital_total(self) -> Decimal:
@@ -239,16 +194,29 @@ class Figures:
 
     @property
     def founding_short(self) -> bool:
-        """Fewer households or fewer poor ones than founding a fund asks for."""
-        return self.members <= FOUNDING_HOUSEHOLDS or self.poor_members * 2 <= self.members
+        """Fewer households or fewer poor ones than founding the fund asked for."""
+        return self.founding is not None and self.founding.short(self.members, self.poor_members)
 
-    def add(self, other: "Figures") -> None:
-        for kind, amount in other.capital.items():
-            self.capital[kind] += amount
-        for name in ("members", "poor_members", "shares", "loans", "lent", "active", "outstanding",
-                     "written_off", "fee_income", "reserve", "rate"):
-            setattr(self, name, getattr(self, name) + getattr(other, name))
-        self.overdue = sort_overdue([*self.overdue, *other.overdue])
+    def open_between(self, start: datetime.date, end: datetime.date) -> bool:
+        """The fund was open on some day from `start` to `end`."""
+        return (self.founded_on is not None and self.founded_on <= end
+                and (self.closed_on is None or self.closed_on >= start))
+
+
+SUMMED = ("members", "poor_members", "shares", "loans", "lent", "active", "outstanding", "written_off",
+          "fee_income", "reserve", "rate")
+
+
+def total_of(items) -> Figures:
+    total = Figures()
+    for item in items:
+        for kind, amount in item.capital.items():
+            total.capital[kind] += amount
+        for name in SUMMED:
+            setattr(total, name, getattr(total, name) + getattr(item, name))
+        total.overdue.extend(item.overdue)
+    total.overdue = sort_overdue(total.overdue)
+    return total
 
 
 def sort_overdue(rows: list[OverdueRow]) -> list[OverdueRow]:
@@ -258,10 +226,13 @@ def sort_overdue(rows: list[OverdueRow]) -> list[OverdueRow]:
 
 def figures(funds: QuerySet[MutualFund], on: datetime.date, table: Standards | None = None,
             loans: list[LoanFacts] | None = None) -> dict[int, Figures]:
-    """Each fund's figures on `on`, from six grouped queries (and the standards, read once)."""
+    """Each fund's figures on `on`, from seven grouped queries, or four with the loans given (and the
+    standards, read once). Overdue rows carry the loans' `head` as given: none unless named."""
     table = table or policy.standards()
-    villages = dict(funds.values_list("pk", "village_id"))
-    found = {pk: Figures() for pk in villages}
+    found = {pk: Figures(village_id=village, founded_on=founded, closed_on=closed,
+                         founding=founding(founded.year, village, table))
+             for pk, village, founded, closed in funds.values_list("pk", "village_id", "founded_on",
+                                                                   "closed_on")}
     for fund_id, kind, total in (Contribution.objects.filter(fund__in=funds, on__lte=on).order_by()
                                  .values_list("fund_id", "kind").annotate(total=Sum("amount"))):
         found[fund_id].capital[kind] = fen(total)
@@ -274,14 +245,12 @@ def figures(funds: QuerySet[MutualFund], on: datetime.date, table: Standards | N
     fees = (Repayment.objects.filter(loan__fund__in=funds, paid_on__lte=on).order_by()
             .values_list("loan__fund_id", ExtractYear("paid_on")).annotate(total=Sum("fee")))
     for fund_id, year, total in fees:
-        share = standard("mutual_fund_reserve_share", year, villages[fund_id], table)
+        share = standard("mutual_fund_reserve_share", year, found[fund_id].village_id, table)
         found[fund_id].fee_income += fen(total)
         found[fund_id].reserve += fen(fen(total) * share)
     if loans is None:
-        loans = loan_facts(Loan.objects.filter(fund__in=funds), on)
-    names = heads({loan.household_id for loan in loans})
+        loans = loan_facts(Loan.objects.filter(fund__in=funds), on, due_by=True)
     for loan in loans:
-        loan.head = names.get(loan.household_id, "")
         _count_loan(found[loan.fund_id], loan, on)
     for item in found.values():
         item.overdue = sort_overdue(item.overdue)
@@ -292,7 +261,7 @@ def _count_loan(into: Figures, loan: LoanFacts, on: datetime.date) -> None:
     into.loans += 1
     into.lent += loan.principal
     into.rate += loan.rate(on)
-    state = loan.state_on()
+    state = loan.state_on(on)
     if state == Loan.State.WRITTEN_OFF:
         into.written_off += loan.principal_owed
         return
@@ -315,21 +284,40 @@ def lendable(fund: MutualFund) -> Decimal:
 
 
 @dataclass(frozen=True)
+class AreaTotals:
+    by_fund: dict[int, Figures]
+    total: Figures
+    loans: list[LoanFacts]  # issued by the day, with the installments due by then
+
+
+def _totals(funds: QuerySet[MutualFund], on: datetime.date) -> AreaTotals:
+    loans = loan_facts(Loan.objects.filter(fund__in=funds), on, due_by=True)
+    by_fund = figures(funds, on, loans=loans)
+    return AreaTotals(by_fund, total_of(by_fund.values()), loans)
+
+
+def area_totals(scope: Scope, prefix: str, on: datetime.date) -> AreaTotals:
+    """The sums of an area's funds on `on`, for its yearly account: eight queries, no names."""
+    return _totals(summed_funds(scope, prefix), on)
+
+
+@dataclass(frozen=True)
 class AreaReport:
     rows: list[tuple[MutualFund, Figures]]  # by village code
     total: Figures
 
 
 def area_report(scope: Scope, prefix: str, on: datetime.date) -> AreaReport:
-    """Every fund of the area the scope reads, with its figures, and the area's total."""
+    """Every fund of the area the scope reads, with its figures, and the area's total; the overdue rows
+    named."""
     funds = visible_funds(scope).filter(village__code__startswith=prefix)
-    by_fund = figures(funds, on)
+    totals = _totals(funds, on)
+    if totals.total.overdue:
+        names = heads({row.household for row in totals.total.overdue})
+        for row in totals.total.overdue:  # the same rows as the funds'
+            row.head = names.get(row.household, "")
     ordered = funds.select_related("village__parent").order_by("village_id")
-    rows = [(fund, by_fund[fund.pk]) for fund in ordered]
-    total = Figures()
-    for _fund, item in rows:
-        total.add(item)
-    return AreaReport(rows, total)
+    return AreaReport([(fund, totals.by_fund[fund.pk]) for fund in ordered], totals.total)
 
 
 def fund_records(fund: MutualFund, on: datetime.date) -> dict:
@@ -342,11 +330,3 @@ def fund_records(fund: MutualFund, on: datetime.date) -> dict:
     for member in members:
         member.head = names.get(member.household_id, "")
     return {"contributions": contributions, "members": members}
-
-
-def write_off_reason(loan: Loan) -> AuditEvent | None:
-    """The audit event that wrote the loan off: who, when and why (the loan row keeps only its state)."""
-    if loan.state != Loan.State.WRITTEN_OFF:
-        return None
-    return (AuditEvent.objects.filter(household_id=loan.household_id, entity=LOAN, entity_id=loan.pk,
-                                      action=AuditEvent.Action.CLOSE).select_related("actor").first())

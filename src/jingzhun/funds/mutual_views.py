@@ -151,12 +151,11 @@ def _capital_standard(year: int, village_code: str):
 
 def _fund_page(request, fund, **forms):
     scope, on = request.scope, _on(request)
-    loans = queries.loan_facts(fund.loans.all(), on)
+    loans = queries.with_heads(queries.loan_facts(fund.loans.all(), on))
     figures = queries.fund_figures(fund, on, loans=loans)
     runs = fund.closed_on is None and queries.may_run(scope, fund.village_id)
     context = {"fund": fund, "village": fund.village, "on": on, "figures": figures, "loans": loans,
-               "capital_standard": _capital_standard(on.year, fund.village_id),
-               "founding_households": queries.FOUNDING_HOUSEHOLDS, "runs": runs,
+               "capital_standard": _capital_standard(on.year, fund.village_id), "runs": runs,
                "list_url": list_url(fund.village_id, on), **queries.fund_records(fund, on)}
     if runs:
         context.update(
@@ -246,7 +245,7 @@ def _loan_page(request, loan: Loan, **forms):
     context = {"loan": loan, "fund": loan.fund, "facts": facts, "today": today,
                "head": queries.heads([loan.household_id]).get(loan.household_id, ""),
                "standing": [(s, _standing(s, today)) for s in facts.standing()],
-               "late": facts.overdue(today), "write_off": queries.write_off_reason(loan)}
+               "late": facts.overdue(today)}
     if active and queries.may_run(scope, loan.fund.village_id):
         context["repayment_form"] = forms.get("repayment") or RepaymentForm(prefix="repayment")
     if active and queries.may_write_off(scope, loan.fund.village_id):
@@ -298,5 +297,6 @@ def mutual_loan_repay(request, pk: int):
 @require_POST
 def mutual_write_off(request, pk: int):
     return _loan_post(request, pk, "write_off", WriteOffForm, queries.may_write_off,
-                      lambda loan, data: actions.write_off(loan, actor=request.user, reason=data["reason"]),
+                      lambda loan, data: actions.write_off(loan, actor=request.user, reason=data["reason"],
+                                                           closed_on=data["closed_on"]),
                       _("The loan is written off."))
