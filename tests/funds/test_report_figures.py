@@ -14,7 +14,7 @@ from django.utils import timezone
 from jingzhun.areas.models import AreaFlag
 from jingzhun.areas.scope import scope_for
 from jingzhun.errors import DomainError
-from jingzhun.funds import actions, mutual_rules, report_queries
+from jingzhun.funds import actions, mutual_actions, mutual_rules, report_queries
 from jingzhun.funds.models import Contribution, Installment, Loan, Membership, MutualFund, Project, Repayment
 from jingzhun.funds.models.projects import OUTPUT_UNITS
 from tests.conftest import JIQIANG, VILLAGE_A, VILLAGE_B, VILLAGE_C, XIJI, YANCHI
@@ -181,6 +181,18 @@ def test_mutual_funds_loans_and_repayment_rate(cast, report_books):
     assert (mutual.overdue_loans, mutual.overdue_principal, mutual.overdue_fee) == (1, yuan(3000), yuan(0))
 
 
+def test_a_loan_written_off_is_off_the_overdue_list_from_its_day(cast, report_books):
+    late = Loan.objects.get(fund__village_id=VILLAGE_B, principal=6000)  # 3,000 late since 1 February
+    mutual_actions.write_off(late, actor=cast["county"], reason="户主病故", closed_on=D(2020, 4, 1))
+    mutual = report_queries.account(scope_for(cast["county"]), XIJI, 2020).mutual
+    assert (mutual.overdue_loans, mutual.overdue_principal, mutual.written_off) == (0, yuan(0), yuan(3000))
+    assert (mutual.loans_outstanding, mutual.outstanding) == (2, yuan("8833.35"))
+    assert mutual.rate == mutual_rules.Rate(yuan("15166.65"), yuan("12166.65"))  # as before: it was due
+    # At the end of 2019 it was being repaid (nothing due yet): outstanding, not written off.
+    before = report_queries.account(scope_for(cast["county"]), XIJI, 2019).mutual
+    assert (before.loans_outstanding, before.outstanding, before.written_off) == (2, yuan(11000), yuan(0))
+
+
 def test_a_past_year_ends_on_the_31st_of_december(cast, report_books):
     account = report_queries.account(scope_for(cast["county"]), XIJI, 2019)
     assert account.complete and account.as_of == D(2019, 12, 31)
@@ -252,4 +264,4 @@ def test_the_number_of_queries_does_not_grow_with_the_books(cast, report_books, 
     for n in range(5):
         household = make_household(VILLAGE_B, actor=cast["cadre_b"], head_name=f"赵{n}")
         make_loan(mutual, household, "2000", D(2020, 2, 1), 3, payments=[(D(2020, 5, 1), "1000")])
-    assert _queries(scope, XIJI, 2020) == before <= 16, before
+    assert _queries(scope, XIJI, 2020) == before <= 17, before

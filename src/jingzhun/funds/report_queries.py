@@ -2,12 +2,12 @@
 the year end; the year's projects by kind with their outputs; the villages covered; the village mutual
 funds with their loans and repayment rate.
 
-Every figure comes from grouped queries (sixteen, whatever the area's size), so a county's or the
+Every figure comes from grouped queries (seventeen, whatever the area's size), so a county's or the
 province's account costs the same round trips as a village's. The year's figures stop at `as_of`: the
-31st of December, or today for the year under way."""
+31st of December, or today for the year under way. The mutual funds' figures are mutual_queries': the
+account says what the mutual funds pages say for the same area on `as_of`."""
 
 import datetime
-from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -22,7 +22,7 @@ from jingzhun.areas.scope import Scope
 from jingzhun.errors import DomainError
 
 from . import models as m
-from . import mutual_rules
+from . import mutual_queries, mutual_rules
 from .models.projects import OUTPUT_UNITS
 from .queries import fen, totals_by, visible_entries
 
@@ -105,12 +105,13 @@ class MutualAccount:
     capital: tuple[CapitalLine, ...]  # paid in up to the year end
     loans_issued: int  # in the year
     principal_issued: Decimal
-    loans_outstanding: int  # at the year end
-    outstanding: Decimal  # principal not yet repaid at the year end
-    rate: mutual_rules.Rate  # principal due by the year end, and repaid
-    overdue_loans: int
+    loans_outstanding: int  # being repaid at the year end
+    outstanding: Decimal  # principal not yet repaid at the year end, on loans being repaid
+    rate: mutual_rules.Rate  # principal due by the year end, and repaid (written-off loans too)
+    overdue_loans: int  # written-off loans are not overdue from the day they were written off
     overdue_principal: Decimal
     overdue_fee: Decimal
+    written_off: Decimal = ZERO  # principal never repaid on loans written off by the year end
 
     @property
     def capital_total(self) -> Decimal:
@@ -166,9 +167,12 @@ def account(scope: Scope, area: Area | str, year: int) -> Account:
     start = datetime.date(year, 1, 1)
     sources, purposes, total = _funds(scope, area.prefix, start, as_of)
     projects, projects_total = _projects(area.prefix, year, as_of)
+    mutual = mutual_queries.area_totals(scope, area.prefix, as_of)
+    open_funds = [f for f in mutual.by_fund.values() if f.open_between(start, as_of)]
     return Account(area=area, year=year, as_of=as_of, sources=sources, purposes=purposes, total=total,
                    projects=projects, projects_total=projects_total,
-                   villages=_villages(area, year, start, as_of), mutual=_mutual(area.prefix, start, as_of))
+                   villages=_villages(area, year, {f.village_id for f in open_funds}),
+                   mutual=_mutual(mutual, len(open_funds), start))
 
 
 def _funds(scope: Scope, prefix: str, start: datetime.date, as_of: datetime.date):
@@ -229,8 +233,9 @@ def _projects(prefix: str, year: int, as_of: datetime.date):
         total("allocated", ZERO), total("spent", ZERO), None, None, total("accepted"))
 
 
-def _villages(area: Area, year: int, start: datetime.date, as_of: datetime.date) -> Villages:
-    """Villages with a project of the year or a mutual fund open in it, against all the area's villages."""
+def _villages(area: Area, year: int, funds: set[str]) -> Villages:
+    """Villages with a project of the year or a mutual fund open in it (`funds`), against all the area's
+    villages."""
     villages = list(Area.objects.filter(level=Level.VILLAGE, code__startswith=area.prefix)
                     .only("code", "level", "name_zh", "name_en"))
     poor = set(AreaFlag.objects.filter(kind=AreaFlag.Kind.POOR_VILLAGE, area__code__startswith=area.prefix,
@@ -239,54 +244,20 @@ def _villages(area: Area, year: int, start: datetime.date, as_of: datetime.date)
     projects = {row["area_id"]: (row["n"], fen(row["budget"])) for row in m.Project.objects.filter(
         area__code__startswith=area.prefix, area__level=Level.VILLAGE, year=year).exclude(
         state=m.Project.State.CANCELLED).values("area_id").annotate(n=Count("id"), budget=Sum("budget"))}
-    funds = set(_open_funds(area.prefix, start, as_of).values_list("village_id", flat=True))
     lines = tuple(VillageLine(v, v.code in poor, *projects.get(v.code, (0, ZERO)), v.code in funds)
                   for v in villages if v.code in projects or v.code in funds)
     return Villages(len(villages), sum(v.code in poor for v in villages), len(lines),
                     sum(line.poor for line in lines), lines)
 
 
-def _open_funds(prefix: str, start: datetime.date, as_of: datetime.date):
-    return m.MutualFund.objects.filter(village__code__startswith=prefix, founded_on__lte=as_of).exclude(
-        closed_on__lt=start)
-
-
-def _mutual(prefix: str, start: datetime.date, as_of: datetime.date) -> MutualAccount:
-    inside = {"fund__village__code__startswith": prefix}
-    members = m.Membership.objects.filter(**inside, joined_on__lte=as_of).filter(
-        Q(left_on__isnull=True) | Q(left_on__gt=as_of)).count()
-    paid_in = {row["kind"]: fen(row["total"]) for row in m.Contribution.objects.filter(
-        **inside, on__lte=as_of).values("kind").annotate(total=Sum("amount"))}
-    capital = tuple(CapitalLine(kind, label, paid_in.get(kind, ZERO))
+def _mutual(totals: mutual_queries.AreaTotals, funds: int, start: datetime.date) -> MutualAccount:
+    """The area's mutual funds on the year end (`funds` of them open in the year), and the year's loans."""
+    total = totals.total
+    issued = [loan.principal for loan in totals.loans if loan.issued_on >= start]
+    capital = tuple(CapitalLine(kind, label, total.capital[kind])
                     for kind, label in m.Contribution.Kind.choices)
-    loans = m.Loan.objects.filter(**inside, issued_on__lte=as_of).values_list("id", "principal", "issued_on")
-    dues, paid = defaultdict(list), defaultdict(list)
-    # Payments go to the oldest installment first, so those due later change neither the rate nor what is
-    # overdue by the day: they are not read.
-    for loan, number, due_on, principal, fee in m.Installment.objects.filter(
-            loan__fund__village__code__startswith=prefix, loan__issued_on__lte=as_of,
-            due_on__lte=as_of).values_list("loan_id", "number", "due_on", "principal", "fee"):
-        dues[loan].append(mutual_rules.Due(number, due_on, principal, fee))
-    repaid_principal = defaultdict(lambda: ZERO)
-    for loan, paid_on, amount, principal in m.Repayment.objects.filter(
-            loan__fund__village__code__startswith=prefix, paid_on__lte=as_of).order_by(
-            "paid_on", "id").values_list("loan_id", "paid_on", "amount", "principal"):
-        paid[loan].append((paid_on, amount))
-        repaid_principal[loan] += principal
-    rate, issued, outstanding, late = mutual_rules.Rate(ZERO, ZERO), [], {}, []
-    for loan, principal, issued_on in loans:
-        if issued_on >= start:
-            issued.append(principal)
-        owed = principal - repaid_principal[loan]
-        if owed > 0:
-            outstanding[loan] = owed
-        rate += mutual_rules.repayment_rate(dues[loan], paid[loan], as_of)
-        behind = mutual_rules.overdue(dues[loan], [amount for _day, amount in paid[loan]], as_of)
-        if behind is not None:
-            late.append(behind)
     return MutualAccount(
-        funds=_open_funds(prefix, start, as_of).count(), members=members, capital=capital,
-        loans_issued=len(issued), principal_issued=sum(issued, ZERO), loans_outstanding=len(outstanding),
-        outstanding=sum(outstanding.values(), ZERO), rate=rate, overdue_loans=len(late),
-        overdue_principal=sum((b.principal for b in late), ZERO),
-        overdue_fee=sum((b.fee for b in late), ZERO))
+        funds=funds, members=total.members, capital=capital, loans_issued=len(issued),
+        principal_issued=sum(issued, ZERO), loans_outstanding=total.active, outstanding=total.outstanding,
+        rate=total.rate, overdue_loans=len(total.overdue), overdue_principal=total.overdue_principal,
+        overdue_fee=total.overdue_fee, written_off=total.written_off)
