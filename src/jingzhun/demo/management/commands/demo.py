@@ -12,6 +12,7 @@ from jingzhun.areas.loader import load_ningxia
 from jingzhun.areas.models import Role
 from jingzhun.assistance.catalogue import ensure_catalogue
 from jingzhun.demo.assistance import build_assistance
+from jingzhun.demo.funds import build_funds
 from jingzhun.demo.generate import generate_region
 from jingzhun.demo.live_cases import LIVE_APPLICANTS, open_live_cases
 from jingzhun.demo.partners import build_partners
@@ -57,6 +58,7 @@ class Command(BaseCommand):
                  f"{int(bool(live.exit_proposed))} exit proposed.")
         self.assistance_summary(build_assistance(summary.cadre_village, seed=seed, progress=True),
                                 build_teams(seed), build_partners(seed))
+        self.funds_summary(build_funds(seed, progress=True))
         elapsed = time.perf_counter() - started
         self.say("")
         self.sign_in_table(demo)
@@ -122,6 +124,20 @@ class Command(BaseCommand):
                  f"days); {teams[0]:,} work teams in {teams[1]:,} poor villages; {partners.partners} pairing "
                  f"partners in {partners.pairings} pairings, {partners.commitments:,} commitments, "
                  f"{partners.deliveries:,} deliveries.")
+
+    def funds_summary(self, money) -> None:
+        mutual, rate = money.mutual, money.mutual.rate or 0
+        planted = ", ".join(f"{count} {code}" for code, count in sorted(money.anomalies.items()))
+        scan = ("no supervision scan (no province officer)" if money.flags is None
+                else f"{money.flags:,} open supervision flags after the scan")
+        self.say(f"Funds 2014-2021 and mutual funds in {money.seconds:.1f} s: {money.funds:,} funds received "
+                 f"{money.received / 100:,.0f} yuan in {money.entries:,} ledger entries "
+                 f"({money.reversals} mistakes reversed), {money.paid_households / 100:,.0f} yuan paid to "
+                 f"households; {money.projects:,} projects with {money.beneficiaries:,} beneficiaries; "
+                 f"anomalies planted: {planted}; {scan}. Village mutual funds in {mutual.funds:,} villages: "
+                 f"{mutual.members:,} members, {mutual.loans:,} loans ({mutual.installments:,} installments, "
+                 f"{mutual.repayments:,} repayments), repayment rate {rate * 100:.1f}%, {mutual.overdue:,} "
+                 f"loans overdue today, {mutual.written_off:,} written off.")
 
     def say(self, text: str) -> None:
         self.stdout.write(text)
