@@ -1,6 +1,7 @@
-"""Every write to the funds ledger: funds created, money received, allocated to projects, spent, and
-entries reversed. Each runs in one transaction with the fund's row locked, checks the actor's scope, and
-refuses any entry that would take a balance below zero (ledger_rules.check)."""
+"""Every write to the funds ledger: funds created, money received, allocated to projects, spent,
+recovered from projects that do not need it, and entries reversed. Each runs in one transaction with the
+fund's row locked, checks the actor's scope, and refuses any entry that would take a balance below zero
+(ledger_rules.check)."""
 
 import datetime
 from decimal import Decimal, InvalidOperation
@@ -161,8 +162,8 @@ def spend(fund: Fund, project: Project, *, actor, amount, on: datetime.date | No
 @transaction.atomic
 def recover(fund: Fund, project: Project, *, actor, amount, on: datetime.date | None = None,
             memo: str = "") -> Entry:
-    """Take money a project has been allocated and not spent back into the fund (a project cancelled or
-    finished under budget); the fund may allocate it again."""
+    """Take money a project has been allocated and not spent back into the fund (a project to be cancelled,
+    one finished under budget, or one a reversed payment left money on); the fund may allocate it again."""
     manager_scope(actor, fund.area_id)
     fund = _locked(fund)
     project = Project.objects.select_for_update().get(pk=project.pk)
