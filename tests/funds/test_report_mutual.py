@@ -50,7 +50,7 @@ STORIES = [
 
 # The account page's items and the figures above they show.
 PAGE_ITEMS = {"due": "due", "repaid": "repaid", "loans_outstanding": "active", "outstanding": "outstanding",
-              "overdue_loans": "overdue", "overdue_principal": "overdue_principal",
+              "written_off": "written_off", "overdue_loans": "overdue", "overdue_principal": "overdue_principal",
               "overdue_fee": "overdue_fee"}
 
 
