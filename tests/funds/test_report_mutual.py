@@ -50,8 +50,8 @@ STORIES = [
 
 # The account page's items and the figures above they show.
 PAGE_ITEMS = {"due": "due", "repaid": "repaid", "loans_outstanding": "active", "outstanding": "outstanding",
-              "written_off": "written_off", "overdue_loans": "overdue", "overdue_principal": "overdue_principal",
-              "overdue_fee": "overdue_fee"}
+              "written_off": "written_off", "overdue_loans": "overdue",
+              "overdue_principal": "overdue_principal", "overdue_fee": "overdue_fee"}
 
 
 @pytest.mark.parametrize("today, closed_on, expected", STORIES, ids=["before", "after-the-year-end"])
