@@ -40,7 +40,7 @@ from jingzhun.funds.models import (
     Source,
 )
 from jingzhun.policy import queries as policy
-from jingzhun.registry.models import Household
+from jingzhun.registry.models import AuditEvent, Household
 
 HOUSEHOLDS = 300
 SEED = 11
@@ -137,6 +137,8 @@ def test_households_are_paid_the_subsidies_their_plans_delivered(money):
     for entry in Entry.objects.filter(kind="spending", household__isnull=False, reverses__isnull=True):
         paid[entry.household_id, entry.subsidy].append(entry)
     assert set(paid) == set(delivered) and any(code == "housing_renovation" for _h, code in paid)
+    trail = dict(AuditEvent.objects.filter(entity="payment").values_list("entity_id", "household_id"))
+    assert trail == {e.pk: e.household_id for entries in paid.values() for e in entries}
     twice = [key for key, entries in paid.items() if len(entries) > 1]
     assert len(twice) == money.anomalies["duplicate_subsidy"] and all(len(paid[key]) == 2 for key in twice)
     for key, entries in paid.items():

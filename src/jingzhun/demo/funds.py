@@ -5,8 +5,10 @@ anomalies for supervision to find (demo.money_*); the village mutual funds with 
 repayments (demo.mutual); then the supervision scan of the region. Deterministic for a seed (and a
 day: loans run to clock.today()).
 
-Ledger entries are written directly, as actions.receive/allocate/spend/reverse would write them but not
-audited; every fund's entries replay under funds.ledger_rules (tests/demo/test_funds.py)."""
+Ledger entries are written directly, as actions.receive/allocate/spend/reverse would write them; of the
+audit, a payment's event on its household's trail (as spend() records it) and each project's history
+(ProjectEvent), not the beneficiaries' trail events. Every fund's entries replay under funds.ledger_rules
+(tests/demo/test_funds.py)."""
 
 import datetime
 import json
@@ -31,6 +33,8 @@ from jingzhun.funds.models import (
 )
 from jingzhun.funds.supervision_actions import scan
 from jingzhun.funds.supervision_rules import load_rules
+from jingzhun.registry.audit import snapshot
+from jingzhun.registry.bulk import TABLES as REGISTRY_TABLES
 from jingzhun.registry.bulk import Writer, datetime_text, reserve_ids
 
 from . import calibration as cal
@@ -56,6 +60,7 @@ TABLES = {
                       "reverses_id", "voucher", "memo", "recorded_by_id", "recorded_at")),
     "event": (ProjectEvent, ("project_id", "actor_id", "at", "action", "field", "old", "new", "on",
                              "reason")),
+    "audit": REGISTRY_TABLES["audit"],
 }
 REINDEXED = (Beneficiary, Entry, ProjectEvent)
 EXPLICIT_IDS = (Fund, Project, Entry, MutualFund, Loan)
@@ -127,7 +132,7 @@ def build_funds(seed: int = 2013, progress: bool = False) -> FundsSummary:
             cursor.execute("SET CONSTRAINTS ALL DEFERRED")
         indexes = writer.drop_indexes()
         _write_ledger(writer, cursor, ctx, ledger, jobs, dates, summary)
-        summary.mutual = write_mutual(writer, cursor, plans, lender, dates.day, dates.at)
+        summary.mutual = write_mutual(writer, cursor, plans, lender, dates.day, dates.at, progress)
         writer.create_indexes(indexes)
         for sql in connection.ops.sequence_reset_sql(no_style(), list(EXPLICIT_IDS)):
             cursor.execute(sql)
@@ -144,7 +149,8 @@ def _write_ledger(writer, cursor, ctx, ledger: Ledger, jobs, dates: Dates, summa
         return officer if county == xiji else None
 
     funds = sorted(ledger.funds.values(), key=lambda f: (f.year, f.county, f.source, f.key[3] or 0))
-    for fund, pk in zip(funds, reserve_ids(cursor, Fund, len(funds), locked=True), strict=True):
+    # Entries are among the tables drop_indexes locked (a run of ids at once); funds and projects are not.
+    for fund, pk in zip(funds, reserve_ids(cursor, Fund, len(funds)), strict=True):
         fund.pk = pk
     entries = ledger.number(reserve_ids(cursor, Entry, len(ledger.entries), locked=True))
     first = {}
@@ -154,7 +160,7 @@ def _write_ledger(writer, cursor, ctx, ledger: Ledger, jobs, dates: Dates, summa
                            json.dumps(sorted(f.purposes)), f.key[3], f.document, who(f.county),
                            dates.at(first.get(f.pk, 0) or _jan(f.year))) for f in funds])
     jobs = sorted(jobs, key=lambda j: (j.year, j.area, j.created, j.name))
-    for job, pk in zip(jobs, reserve_ids(cursor, Project, len(jobs), locked=True), strict=True):
+    for job, pk in zip(jobs, reserve_ids(cursor, Project, len(jobs)), strict=True):
         job.pk = pk
     writer.write("project", [
         (j.pk, j.area, j.name[:120], j.kind, j.purpose, j.year, yuan(j.budget), f"{j.planned:.2f}",
@@ -166,7 +172,7 @@ def _write_ledger(writer, cursor, ctx, ledger: Ledger, jobs, dates: Dates, summa
     writer.write("beneficiary", beneficiaries)
     numbers = {h.id: h.number for homes in ctx.homes.values() for h in homes}
     writer.write("event", [row for j in jobs for row in _events(j, who(j.county), numbers, dates)])
-    vouchers, rows = {}, []
+    vouchers, rows, audit = {}, [], []
     for entry in entries:
         voucher = ""
         if entry.kind in (RECEIPT, SPENDING):
@@ -182,7 +188,13 @@ def _write_ledger(writer, cursor, ctx, ledger: Ledger, jobs, dates: Dates, summa
             summary.received += sign * entry.amount
         elif entry.household is not None:
             summary.paid_households += sign * entry.amount
+            # On the household's trail, as actions.spend writes it.
+            paid = snapshot((("project", str(entry.job.pk)), ("subsidy", entry.subsidy),
+                             ("amount", yuan(entry.amount)), ("on", dates.day(entry.on))))
+            audit.append((entry.household, who(entry.fund.county), dates.at(entry.on), "payment", entry.pk,
+                          "create", "", "", paid, ""))
     writer.write("entry", rows)
+    writer.write("audit", audit)
     summary.funds, summary.entries, summary.projects = len(funds), len(rows), len(jobs)
     summary.beneficiaries = len(beneficiaries)
 

@@ -5,8 +5,11 @@ the child's copy of the rng goes on where this one stands, so the rows are the s
 
 import datetime
 import itertools
+import sys
 from dataclasses import dataclass
 from decimal import Decimal
+
+from tqdm import tqdm
 
 from jingzhun.funds.models import Contribution, Installment, Loan, Membership, MutualFund, Repayment
 from jingzhun.registry.bulk import reserve_ids
@@ -50,9 +53,10 @@ class MutualSummary:
         return None if not self.principal_due else self.principal_repaid / self.principal_due
 
 
-def write_mutual(writer, cursor, plans: list[FundPlan], lender: Lender, to_day, to_text) -> MutualSummary:
-    summary = MutualSummary(funds=len(plans))
-    for plan, pk in zip(plans, reserve_ids(cursor, MutualFund, len(plans), locked=True), strict=True):
+def write_mutual(writer, cursor, plans: list[FundPlan], lender: Lender, to_day, to_text,
+                 progress: bool = False) -> MutualSummary:
+    summary = MutualSummary()
+    for plan, pk in zip(plans, reserve_ids(cursor, MutualFund, len(plans)), strict=True):
         plan.pk = pk
     writer.write("mutual", [(p.pk, p.village, to_day(p.founded), None, NOTE, None, to_text(p.founded))
                             for p in plans])
@@ -64,12 +68,14 @@ def write_mutual(writer, cursor, plans: list[FundPlan], lender: Lender, to_day, 
     years = lender.today.year - FIRST_YEAR + 1
     most = sum(len(m.loans) + years for p in plans for m in p.members)
     first = reserve_ids(cursor, Loan, most, locked=True)[0] if most else 1
-    for rows, counts in drawn_aside(_batches(plans, lender, first, to_text)):
-        for name, table_rows in rows.items():
-            writer.write(name, table_rows)
-        for name in ("loans", "installments", "repayments", "overdue", "written_off", "principal_due",
-                     "principal_repaid"):
-            setattr(summary, name, getattr(summary, name) + getattr(counts, name))
+    with tqdm(total=len(plans), unit="mutual funds", file=sys.stderr, disable=not progress) as bar:
+        for rows, counts in drawn_aside(_batches(plans, lender, first, to_text)):
+            for name, table_rows in rows.items():
+                writer.write(name, table_rows)
+            for name in ("funds", "loans", "installments", "repayments", "overdue", "written_off",
+                         "principal_due", "principal_repaid"):
+                setattr(summary, name, getattr(summary, name) + getattr(counts, name))
+            bar.update(counts.funds)
     return summary
 
 
@@ -104,8 +110,9 @@ def _batches(plans: list[FundPlan], lender: Lender, first: int, to_text):
     """(rows by table, their counts) of the loans of BATCH funds at a time, loan ids from `first` on."""
     ids, text, today = itertools.count(first), Texts(to_text), lender.today
     for start in range(0, len(plans), BATCH):
-        rows, counts = {"loan": [], "installment": [], "repayment": []}, MutualSummary()
-        for plan in plans[start:start + BATCH]:
+        batch = plans[start:start + BATCH]
+        rows, counts = {"loan": [], "installment": [], "repayment": []}, MutualSummary(funds=len(batch))
+        for plan in batch:
             for loan in lender.loans(plan):
                 pk, member, template = next(ids), loan.member, loan.template
                 rows["loan"].append((pk, plan.pk, member.household, text.yuan(loan.principal),
