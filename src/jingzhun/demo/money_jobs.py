@@ -179,5 +179,5 @@ def subsidies(job: Job, payments: list[Pay]) -> None:
     job.started = min(p.on for p in payments)
     job.completed = max(p.on for p in payments)
     job.created = min(job.started, max(day(job.year, 1, 2), job.started - 20))
-    job.accepted = min(job.completed + 5, day(job.year + 1, 1, 20))
+    job.accepted = max(job.completed, min(job.completed + 5, day(job.year, 12, 31)))
     job.state = S.ACCEPTED

@@ -87,7 +87,7 @@ class Drawer:
             planned = 1.0
         else:
             unit = (costs[0] + self.rng.random() * (costs[1] - costs[0])) * 100
-            planned = max(1.0, round(budget / unit, 1 if kind == K.ROAD else 0))
+            planned = max(0.1, round(budget / unit, 1)) if kind == K.ROAD else max(1.0, round(budget / unit))
         job = Job(village, county, f"{self.ctx.names.get(village, '')}{name or NAMES[kind]}", kind,
                   PURPOSE[kind], year, budget, planned, beneficiaries=homes)
         contract(self.rng, job, self.county_name(county), earliest=day(year, 1, 2), today=self.today,
