@@ -328,7 +328,8 @@ def snapshot() -> dict[str, list[tuple]]:
                 "reverses_id": "funds_entry", "loan_id": "funds_loan"}
         for table, columns in tables.items():
             names = [c.strip().strip('"') for c in columns.split(",")]
-            cursor.execute(f"SELECT {columns} FROM {table} ORDER BY 1, 2, 3")
+            order = ", ".join(str(n) for n in range(1, len(names) + 1))  # every column: rows may tie on a few
+            cursor.execute(f"SELECT {columns} FROM {table} ORDER BY {order}")
             rows = []
             for row in cursor.fetchall():
                 out = []
