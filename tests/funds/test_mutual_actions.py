@@ -5,7 +5,7 @@ import datetime
 from decimal import Decimal as D
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from jingzhun.errors import DomainError, InvalidTransition, NotAllowed, OutOfScope
 from jingzhun.funds import mutual_actions as actions
@@ -74,7 +74,8 @@ def test_a_non_member_and_a_second_loan_are_refused(cast, fund, members, make_ho
     outsider = make_household(actor=cast["cadre_a"], head_name="马外")
     refused(DomainError, "household", lend, cast, fund, outsider, "100")
     lend(cast, fund, members[0], "100")
-    error = refused(DomainError, "household", lend, cast, fund, members[0], "100")
+    with translation.override("en"):
+        error = refused(DomainError, "household", lend, cast, fund, members[0], "100")
     assert "one loan at a time" in error.message
     left = actions.end_membership  # a member who left borrows no more
     left(fund.memberships.get(household=members[2]), actor=cast["cadre_a"], left_on=DAY, reason="自愿退出")

@@ -88,7 +88,8 @@ class LoanForm(ActionModelForm):
         fields = ["household", "principal", "issued_on", "term_months", "schedule", "group", "purpose"]
         widgets = {"issued_on": DATE}
         help_texts = {"group": _("Loans go through joint-liability groups: name the borrower's group."),
-                      "term_months": _("The fee rate is the standard's for the year of issue.")}
+                      "term_months": _("Up to the standard's longest term; the monthly occupancy fee is the "
+                                       "standard's for the year of issue.")}
 
     def __init__(self, *args, fund: MutualFund, **kwargs):
         super().__init__(*args, **kwargs)

@@ -39,9 +39,9 @@ class Key(models.TextChoices):
     MUTUAL_FUND_RESERVE_SHARE = "mutual_fund_reserve_share", _(
         "mutual fund: share of fee income kept as reserve (lendable)")
     MUTUAL_FUND_MIN_HOUSEHOLDS = "mutual_fund_min_households", _(
-        "mutual fund founding: more households than this in the village")
+        "mutual fund founding: more member households than this")
     MUTUAL_FUND_MIN_POOR_SHARE = "mutual_fund_min_poor_share", _(
-        "mutual fund founding: more than this share of the households poor")
+        "mutual fund founding: more than this share of the member households poor")
 
 
 class Standard(models.Model):

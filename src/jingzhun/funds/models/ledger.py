@@ -29,7 +29,7 @@ class Purpose(models.TextChoices):
     HOUSING = "housing", _("housing renovation")
     RELOCATION = "relocation", pgettext_lazy("purpose", "relocation")
     EDUCATION = "education", pgettext_lazy("purpose", "education")
-    HEALTH = "health", _("health")
+    HEALTH = "health", pgettext_lazy("purpose", "health")
     TRAINING = "training", _("training and employment")
     MUTUAL_FUND = "mutual_fund", _("village mutual funds")
     OTHER = "other", pgettext_lazy("purpose", "other")

@@ -102,7 +102,7 @@ class Loan(models.Model):
         MATURITY = "maturity", _("principal and fees at the end of the term")
         MONTHLY = "monthly", _("equal principal every month, with the month's fee")
 
-    schedule = models.CharField(_("repayment"), max_length=10, choices=Schedule.choices,
+    schedule = models.CharField(_("repayment method"), max_length=10, choices=Schedule.choices,
                                 default=Schedule.MATURITY)
     purpose = models.CharField(_("purpose"), max_length=120, blank=True)
     group = models.CharField(_("joint-liability group"), max_length=60, blank=True)

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from jingzhun.areas.models import Area
 from jingzhun.registry.models import Household
@@ -25,8 +26,10 @@ class ProjectKind(models.TextChoices):
 # The unit each kind's output is counted in, and the purpose its money serves.
 OUTPUT_UNITS = {ProjectKind.ROAD: _("km"), ProjectKind.WELLS: _("wells"), ProjectKind.TERRACES: _("mu"),
                 ProjectKind.HOUSING: _("houses"), ProjectKind.SCHOOL: _("schools"),
-                ProjectKind.CLINIC: _("clinics"), ProjectKind.INDUSTRY: _("households"),
-                ProjectKind.TRAINING: _("persons"), ProjectKind.RELOCATION: _("households")}
+                ProjectKind.CLINIC: _("clinics"),
+                ProjectKind.INDUSTRY: pgettext_lazy("output unit", "households"),
+                ProjectKind.TRAINING: pgettext_lazy("output unit", "persons"),
+                ProjectKind.RELOCATION: pgettext_lazy("output unit", "households")}
 PURPOSES = {ProjectKind.ROAD: Purpose.INFRASTRUCTURE, ProjectKind.WELLS: Purpose.INFRASTRUCTURE,
             ProjectKind.TERRACES: Purpose.INFRASTRUCTURE, ProjectKind.HOUSING: Purpose.HOUSING,
             ProjectKind.SCHOOL: Purpose.EDUCATION, ProjectKind.CLINIC: Purpose.HEALTH,
