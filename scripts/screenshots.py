@@ -1,11 +1,12 @@
 """Screenshots for the README tour, taken from a running demo in Debian's chromium.
 
-Usage: .venv/bin/python scripts/screenshots.py [http://127.0.0.1:8000] [--only assistance]
+Usage: .venv/bin/python scripts/screenshots.py [http://127.0.0.1:8000] [--only assistance|funds]
 """
 
 import csv
 import os
 import shutil
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -62,8 +63,8 @@ def main(base: str, only: str = "") -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=shutil.which("chromium"), args=ARGS)
-        if only == "assistance":
-            assistance(browser, base)
+        if only:
+            {"assistance": assistance, "funds": funds}[only](browser, base)
             return
         page = browser.new_context(base_url=base, viewport={"width": 1280, "height": 900},
                                     locale="zh-CN").new_page()
@@ -102,6 +103,7 @@ def main(base: str, only: str = "") -> None:
         page.click("#language-form button")
         procedures(browser, base, page)
         assistance(browser, base)
+        funds(browser, base)
         browser.close()
 
 
@@ -131,6 +133,32 @@ def assistance(browser, base: str) -> None:
     desk.screenshot(path=OUT / "19-measures.png")
     sign_in(desk, "fujian")  # lands on the Fujian–Ningxia pair
     desk.screenshot(path=OUT / "20-fujian-ningxia.png", full_page=True)
+
+
+def funds(browser, base: str) -> None:
+    """Issue 6's screens, as Xiji's officer: a fund's ledger, a project, the supervision board, a village
+    mutual fund, the yearly account (and its PDF's first page)."""
+    page = browser.new_context(base_url=base, viewport={"width": 1280, "height": 900},
+                               locale="zh-CN").new_page()
+    sign_in(page, "xiji")
+    page.goto("/funds/?year=2019")
+    page.locator("#funds tbody a").first.click()
+    page.screenshot(path=OUT / "21-fund-ledger.png")
+    page.goto("/funds/projects/?year=2019&kind=road")
+    page.locator("#projects tbody a").first.click()
+    page.screenshot(path=OUT / "22-project.png", full_page=True)
+    page.goto("/funds/supervision/")
+    page.screenshot(path=OUT / "23-supervision.png", full_page=True)
+    page.goto("/funds/mutual/")
+    page.locator("#mutual-funds tbody a").first.click()
+    page.screenshot(path=OUT / "24-mutual-fund.png")
+    page.goto("/funds/report/?year=2019")
+    page.screenshot(path=OUT / "25-yearly-account.png")
+    with tempfile.TemporaryDirectory() as folder:
+        pdf = Path(folder) / "account.pdf"
+        pdf.write_bytes(page.request.get("/funds/report/account.pdf?year=2019").body())
+        subprocess.run(["pdftoppm", "-png", "-r", "70", "-f", "1", "-l", "1", "-singlefile", str(pdf),
+                        str(OUT / "26-yearly-account-pdf")], check=True)
 
 
 def procedures(browser, base: str, county) -> None:
