@@ -2,10 +2,12 @@
 fee income, lendable money, the overdue list, the repayment rate) and the same for every fund of an area.
 
 Every figure comes from a fixed number of grouped queries whatever the number of funds (a county has
-hundreds), then from mutual_rules' arithmetic over plain values. A figure "on a day" counts the
-contributions, memberships, loans and repayments dated up to that day, and a write-off from its day on:
-before it the loan was being repaid and could be overdue; from it, the loan is out of the overdue list and
-its unpaid principal is written off (it still counts in the rate: the principal it never repaid was due).
+hundreds) and of loans (a province has hundreds of thousands): an area's loans are summed in SQL
+(mutual_sums), and only the few behind on their payments are walked by mutual_rules' arithmetic. A
+figure "on a day" counts the contributions, memberships, loans and repayments dated up to that day, and a
+write-off from its day on: before it the loan was being repaid and could be overdue; from it, the loan is
+out of the overdue list and its unpaid principal is written off (it still counts in the rate: the
+principal it never repaid was due).
 
 The mutual funds pages and the yearly account's mutual section read the same figures (area_report and
 area_totals), so both say the same for the same area and day."""
@@ -13,9 +15,9 @@ area_totals), so both say the same for the same area and day."""
 import datetime
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from functools import cached_property
 
 from django.db.models import Count, Q, QuerySet, Sum
-from django.db.models.functions import ExtractYear
 from django.http import Http404
 
 from jingzhun.areas.models import Role
@@ -27,7 +29,8 @@ from jingzhun.registry.choices import HouseholdStatus, Relation
 from jingzhun.registry.models import Member
 
 from . import mutual_rules as rules
-from .models import Contribution, Loan, Membership, MutualFund, Repayment
+from . import mutual_sums
+from .models import Contribution, Loan, Membership, MutualFund
 from .mutual_facts import LoanFacts, loan_facts
 from .queries import fen
 
@@ -225,9 +228,13 @@ def sort_overdue(rows: list[OverdueRow]) -> list[OverdueRow]:
 
 
 def figures(funds: QuerySet[MutualFund], on: datetime.date, table: Standards | None = None,
-            loans: list[LoanFacts] | None = None) -> dict[int, Figures]:
-    """Each fund's figures on `on`, from seven grouped queries, or four with the loans given (and the
-    standards, read once). Overdue rows carry the loans' `head` as given: none unless named."""
+            loans: list[LoanFacts] | None = None, *, fees: bool = True) -> dict[int, Figures]:
+    """Each fund's figures on `on`, from eight grouped queries (seven without a loan behind), or five with
+    the loans given (and the standards, read once). Given loans (a fund's page, which lists them) are
+    counted one by one; else mutual_sums sums them in SQL and walks only the loans behind, to the same
+    figures. `fees=False` leaves the fee income and its reserve at zero (so what can be lent is short of
+    them): for a reader that shows neither, a query less. Overdue rows carry the loans' `head` as given:
+    none unless named."""
     table = table or policy.standards()
     found = {pk: Figures(village_id=village, founded_on=founded, closed_on=closed,
                          founding=founding(founded.year, village, table))
@@ -242,19 +249,30 @@ def figures(funds: QuerySet[MutualFund], on: datetime.date, table: Standards | N
             .annotate(n=Count("id"), poor=Count("id", filter=Q(household__status__in=POOR)),
                       shares=Sum("shares"))):
         found[fund_id].members, found[fund_id].poor_members, found[fund_id].shares = members, poor, shares
-    fees = (Repayment.objects.filter(loan__fund__in=funds, paid_on__lte=on).order_by()
-            .values_list("loan__fund_id", ExtractYear("paid_on")).annotate(total=Sum("fee")))
-    for fund_id, year, total in fees:
+    for fund_id, year, total in (mutual_sums.fees_by_year(found, on) if fees else ()):
         share = standard("mutual_fund_reserve_share", year, found[fund_id].village_id, table)
-        found[fund_id].fee_income += fen(total)
-        found[fund_id].reserve += fen(fen(total) * share)
+        found[fund_id].fee_income += total
+        found[fund_id].reserve += fen(total * share)
     if loans is None:
-        loans = loan_facts(Loan.objects.filter(fund__in=funds), on, due_by=True)
-    for loan in loans:
-        _count_loan(found[loan.fund_id], loan, on)
+        for fund_id, sums in mutual_sums.loan_sums(found, on).items():
+            _add_sums(found[fund_id], sums)
+    else:
+        for loan in loans:
+            _count_loan(found[loan.fund_id], loan, on)
     for item in found.values():
         item.overdue = sort_overdue(item.overdue)
     return found
+
+
+def _add_sums(into: Figures, sums: mutual_sums.LoanSums) -> None:
+    into.loans += sums.loans
+    into.lent += sums.lent
+    into.rate += sums.rate
+    into.active += sums.active
+    into.outstanding += sums.outstanding
+    into.written_off += sums.written_off
+    into.overdue.extend(OverdueRow(loan.pk, loan.household_id, loan.number, "", loan.principal, late)
+                        for loan, late in sums.late)
 
 
 def _count_loan(into: Figures, loan: LoanFacts, on: datetime.date) -> None:
@@ -287,18 +305,29 @@ def lendable(fund: MutualFund) -> Decimal:
 class AreaTotals:
     by_fund: dict[int, Figures]
     total: Figures
-    loans: list[LoanFacts]  # issued by the day, with the installments due by then
+    issued: int  # loans issued in the year of the day, up to it
+    principal_issued: Decimal
+    funds: QuerySet[MutualFund]
+    on: datetime.date
+
+    @cached_property
+    def loans(self) -> list[LoanFacts]:
+        """The loans issued by the day, with the installments due by then: three more queries, when
+        asked."""
+        return loan_facts(Loan.objects.filter(fund__in=self.funds), self.on, due_by=True)
 
 
-def _totals(funds: QuerySet[MutualFund], on: datetime.date) -> AreaTotals:
-    loans = loan_facts(Loan.objects.filter(fund__in=funds), on, due_by=True)
-    by_fund = figures(funds, on, loans=loans)
-    return AreaTotals(by_fund, total_of(by_fund.values()), loans)
+def _totals(funds: QuerySet[MutualFund], on: datetime.date, *, fees: bool = True) -> AreaTotals:
+    by_fund = figures(funds, on, fees=fees)
+    year = (Loan.objects.filter(fund__in=funds, issued_on__range=(datetime.date(on.year, 1, 1), on))
+            .aggregate(n=Count("id"), principal=Sum("principal")))
+    return AreaTotals(by_fund, total_of(by_fund.values()), year["n"], fen(year["principal"] or 0), funds, on)
 
 
-def area_totals(scope: Scope, prefix: str, on: datetime.date) -> AreaTotals:
-    """The sums of an area's funds on `on`, for its yearly account: eight queries, no names."""
-    return _totals(summed_funds(scope, prefix), on)
+def area_totals(scope: Scope, prefix: str, on: datetime.date, *, fees: bool = True) -> AreaTotals:
+    """The sums of an area's funds on `on`, for its yearly account, and the loans of its year: eight
+    queries (seven without a loan behind; one less without the fees), no names."""
+    return _totals(summed_funds(scope, prefix), on, fees=fees)
 
 
 @dataclass(frozen=True)

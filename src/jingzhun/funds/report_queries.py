@@ -167,12 +167,12 @@ def account(scope: Scope, area: Area | str, year: int) -> Account:
     start = datetime.date(year, 1, 1)
     sources, purposes, total = _funds(scope, area.prefix, start, as_of)
     projects, projects_total = _projects(area.prefix, year, as_of)
-    mutual = mutual_queries.area_totals(scope, area.prefix, as_of)
+    mutual = mutual_queries.area_totals(scope, area.prefix, as_of, fees=False)  # the account shows no fees
     open_funds = [f for f in mutual.by_fund.values() if f.open_between(start, as_of)]
     return Account(area=area, year=year, as_of=as_of, sources=sources, purposes=purposes, total=total,
                    projects=projects, projects_total=projects_total,
                    villages=_villages(area, year, {f.village_id for f in open_funds}),
-                   mutual=_mutual(mutual, len(open_funds), start))
+                   mutual=_mutual(mutual, len(open_funds)))
 
 
 def _funds(scope: Scope, prefix: str, start: datetime.date, as_of: datetime.date):
@@ -250,14 +250,14 @@ def _villages(area: Area, year: int, funds: set[str]) -> Villages:
                     sum(line.poor for line in lines), lines)
 
 
-def _mutual(totals: mutual_queries.AreaTotals, funds: int, start: datetime.date) -> MutualAccount:
+def _mutual(totals: mutual_queries.AreaTotals, funds: int) -> MutualAccount:
     """The area's mutual funds on the year end (`funds` of them open in the year), and the year's loans."""
     total = totals.total
-    issued = [loan.principal for loan in totals.loans if loan.issued_on >= start]
     capital = tuple(CapitalLine(kind, label, total.capital[kind])
                     for kind, label in m.Contribution.Kind.choices)
     return MutualAccount(
-        funds=funds, members=total.members, capital=capital, loans_issued=len(issued),
-        principal_issued=sum(issued, ZERO), loans_outstanding=total.active, outstanding=total.outstanding,
-        rate=total.rate, overdue_loans=len(total.overdue), overdue_principal=total.overdue_principal,
-        overdue_fee=total.overdue_fee, written_off=total.written_off)
+        funds=funds, members=total.members, capital=capital, loans_issued=totals.issued,
+        principal_issued=totals.principal_issued, loans_outstanding=total.active,
+        outstanding=total.outstanding, rate=total.rate, overdue_loans=len(total.overdue),
+        overdue_principal=total.overdue_principal, overdue_fee=total.overdue_fee,
+        written_off=total.written_off)
