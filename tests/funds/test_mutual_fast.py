@@ -213,3 +213,34 @@ def test_the_last_day_of_issue_past_its_term(term):
         assert rules.add_months(last, term) <= on < rules.add_months(last + ONE, term), (on, term)
         on += ONE
     assert rules.add_months(mutual_sums.last_issue_day(datetime.date.max, term), term) <= datetime.date.max
+
+
+def _sums_statements(captured) -> list[str]:
+    return [q["sql"] for q in captured.captured_queries if "per_loan GROUP BY fund_id" in q["sql"]]
+
+
+@pytest.mark.parametrize("on", [DAY(2021, 12, 31), DAY(2022, 3, 1), datetime.date.max])
+def test_from_today_the_loans_marked_repaid_are_checked_not_read(books, on):
+    """Today (31 December 2021) and later, the loans marked repaid are summed without their repayments,
+    checked against the principal repaid by the day: the figures are those of every loan walked."""
+    funds = MutualFund.objects.filter(pk__in=[f.pk for f in books["funds"].values()])
+    assert Loan.objects.filter(state=Loan.State.REPAID).count() == 4
+    with CaptureQueriesContext(connection) as captured:
+        summed = queries.figures(funds, on)
+    (statement,) = _sums_statements(captured)
+    assert "UNION ALL" in statement
+    assert summed == walked(funds, on)
+
+
+def test_a_loan_marked_repaid_that_has_not_repaid_is_read_one_by_one(books):
+    """Should a loan be marked repaid while it still owes (rows written by hand), the check fails for its
+    fund, whose loans are then read one by one: the figures stay those of the repayments."""
+    funds = MutualFund.objects.filter(pk__in=[f.pk for f in books["funds"].values()])
+    Loan.objects.filter(pk=books["loans"]["fee_only"].pk).update(state=Loan.State.REPAID)
+    on = DAY(2021, 12, 31)
+    with CaptureQueriesContext(connection) as captured:
+        summed = queries.figures(funds, on)
+    first, again = _sums_statements(captured)
+    assert "UNION ALL" in first and "UNION ALL" not in again
+    assert summed == walked(funds, on)
+    assert books["loans"]["fee_only"].pk in {row.loan for row in summed[books["funds"][VILLAGE_A].pk].overdue}

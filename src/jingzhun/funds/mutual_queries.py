@@ -13,6 +13,7 @@ The mutual funds pages and the yearly account's mutual section read the same fig
 area_totals), so both say the same for the same area and day."""
 
 import datetime
+from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cached_property
@@ -20,6 +21,7 @@ from functools import cached_property
 from django.db.models import Count, Q, QuerySet, Sum
 from django.http import Http404
 
+from jingzhun import clock
 from jingzhun.areas.models import Role
 from jingzhun.areas.scope import Scope
 from jingzhun.errors import DomainError
@@ -229,12 +231,12 @@ def sort_overdue(rows: list[OverdueRow]) -> list[OverdueRow]:
 
 def figures(funds: QuerySet[MutualFund], on: datetime.date, table: Standards | None = None,
             loans: list[LoanFacts] | None = None, *, fees: bool = True) -> dict[int, Figures]:
-    """Each fund's figures on `on`, from eight grouped queries (seven without a loan behind), or five with
-    the loans given (and the standards, read once). Given loans (a fund's page, which lists them) are
-    counted one by one; else mutual_sums sums them in SQL and walks only the loans behind, to the same
-    figures. `fees=False` leaves the fee income and its reserve at zero (so what can be lent is short of
-    them): for a reader that shows neither, a query less. Overdue rows carry the loans' `head` as given:
-    none unless named."""
+    """Each fund's figures on `on`, from seven grouped queries (six without a loan behind, one more when a
+    loan marked repaid has not repaid), or five with the loans given (and the standards, read once).
+    Given loans (a fund's page, which lists them) are counted one by one; else mutual_sums sums them in
+    SQL and walks only the loans behind, to the same figures. `fees=False` leaves the fee income and its
+    reserve at zero (so what can be lent is short of them): for a reader that shows neither, a query less.
+    Overdue rows carry the loans' `head` as given: none unless named."""
     table = table or policy.standards()
     found = {pk: Figures(village_id=village, founded_on=founded, closed_on=closed,
                          founding=founding(founded.year, village, table))
@@ -249,12 +251,20 @@ def figures(funds: QuerySet[MutualFund], on: datetime.date, table: Standards | N
             .annotate(n=Count("id"), poor=Count("id", filter=Q(household__status__in=POOR)),
                       shares=Sum("shares"))):
         found[fund_id].members, found[fund_id].poor_members, found[fund_id].shares = members, poor, shares
-    for fund_id, year, total in (mutual_sums.fees_by_year(found, on) if fees else ()):
-        share = standard("mutual_fund_reserve_share", year, found[fund_id].village_id, table)
-        found[fund_id].fee_income += total
-        found[fund_id].reserve += fen(total * share)
+    years = mutual_sums.repayments_by_year(found, on) if fees else []
+    for year in years:
+        share = standard("mutual_fund_reserve_share", year.year, found[year.fund].village_id, table)
+        found[year.fund].fee_income += year.fees
+        found[year.fund].reserve += fen(year.fees * share)
     if loans is None:
-        for fund_id, sums in mutual_sums.loan_sums(found, on).items():
+        # From today on a loan marked repaid has made every payment (none is dated ahead of today): the
+        # principal repaid by the day checks that, and spares reading those loans' repayments.
+        repaid = None
+        if fees and on >= clock.today():
+            repaid = defaultdict(lambda: ZERO)
+            for year in years:
+                repaid[year.fund] += year.principal
+        for fund_id, sums in mutual_sums.loan_sums(found, on, repaid).items():
             _add_sums(found[fund_id], sums)
     else:
         for loan in loans:
