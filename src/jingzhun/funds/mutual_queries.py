@@ -39,6 +39,9 @@ from .queries import fen
 ZERO = rules.ZERO
 # Poor households: registered poor, or returned to poverty (as the registry counts them).
 POOR = (HouseholdStatus.POOR, HouseholdStatus.RETURNED)
+# Members counted as poor for the founding rule: registered households (建档立卡户), exited ones included,
+# since the rule speaks of the fund's founding, before most of them left poverty.
+REGISTERED = (*POOR, HouseholdStatus.EXITED)
 # Entities of the household's audit trail (at most 16 characters).
 MEMBER, CAPITAL, LOAN, REPAYMENT = "fund_member", "fund_capital", "fund_loan", "fund_repayment"
 
@@ -248,7 +251,7 @@ def figures(funds: QuerySet[MutualFund], on: datetime.date, table: Standards | N
     current = Q(joined_on__lte=on) & (Q(left_on__isnull=True) | Q(left_on__gt=on))
     for fund_id, members, poor, shares in (
             Membership.objects.filter(current, fund__in=funds).order_by().values_list("fund_id")
-            .annotate(n=Count("id"), poor=Count("id", filter=Q(household__status__in=POOR)),
+            .annotate(n=Count("id"), poor=Count("id", filter=Q(household__status__in=REGISTERED)),
                       shares=Sum("shares"))):
         found[fund_id].members, found[fund_id].poor_members, found[fund_id].shares = members, poor, shares
     years = mutual_sums.repayments_by_year(found, on) if fees else []
