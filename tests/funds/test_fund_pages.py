@@ -8,7 +8,7 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
-from jingzhun.funds import actions
+from jingzhun.funds import actions, fund_queries
 from jingzhun.funds.models import Entry, Fund, Project
 from tests.conftest import VILLAGE_A, XIJI, YANCHI
 
@@ -338,3 +338,43 @@ def test_the_fund_links_its_projects_and_offers_those_of_its_area_not_cancelled(
     assert f'href="{reverse("funds:project", args=[books["road"].pk])}"' in response.content.decode()
     offered = set(response.context["allocate_form"].fields["project"].queryset)
     assert other in offered and books["cattle"] in offered and dropped not in offered and old not in offered
+
+
+def test_each_page_of_a_long_ledger_shows_the_balances_of_the_whole_walk(client, cast, books, monkeypatch):
+    """Fourteen entries, three a page: reversals and recoveries on pages apart from what they undo."""
+    county, fund, road, cattle = cast["county"], books["fund"], books["road"], books["cattle"]
+    e = [actions.receive(fund, actor=county, amount="100000"),
+         actions.receive(fund, actor=county, amount="50000"),
+         actions.allocate(fund, road, actor=county, amount="60000"),
+         actions.allocate(fund, cattle, actor=county, amount="30000"),
+         actions.spend(fund, road, actor=county, amount="10000.55")]
+    e.append(actions.reverse(e[3], actor=county, reason="重复"))
+    e.append(actions.recover(fund, road, actor=county, amount="20000", memo="结余"))
+    e.append(actions.receive(fund, actor=county, amount="5000"))
+    e.append(actions.reverse(e[7], actor=county, reason="错记"))
+    e.append(actions.allocate(fund, cattle, actor=county, amount="40000"))
+    e.append(actions.reverse(e[6], actor=county, reason="收回有误"))
+    e.append(actions.spend(fund, cattle, actor=county, amount="1000"))
+    e.append(actions.reverse(e[4], actor=county, reason="凭证作废"))
+    e.append(actions.recover(fund, cattle, actor=county, amount="9000.45", memo="完工结余"))
+    whole = fund_queries.ledger(fund)
+    assert [r.entry.pk for r in whole] == [x.pk for x in e] and whole[-1].unallocated == Decimal("59000.45")
+    monkeypatch.setattr("jingzhun.funds.fund_views.LEDGER_PAGE", 3)
+    shown = []
+    for number in range(1, 6):
+        response = page(client, county, fund_url(fund), {"page": number})
+        shown += response.context["rows"]
+    assert [(r.entry.pk, r.received, r.allocated, r.spent, r.unallocated, r.undone_by) for r in shown] == [
+        (r.entry.pk, r.received, r.allocated, r.spent, r.unallocated, r.undone_by) for r in whole]
+    latest = page(client, county, fund_url(fund)).context
+    assert latest["page"].number == 5 and [r.entry.pk for r in latest["rows"]] == [e[12].pk, e[13].pk]
+    # A reversal links the entry it undoes on its own page, or on the page it is on; and back.
+    text = page(client, county, fund_url(fund), {"page": 5}).content.decode()
+    assert f'<a href="?page=2#entry-{e[4].pk}">#{e[4].pk}</a>' in text  # e[12] reverses e[4]
+    text = page(client, county, fund_url(fund), {"page": 2}).content.decode()
+    assert f'<a href="?page=5#entry-{e[12].pk}">#{e[12].pk}</a>' in text
+    assert f'<a href="#entry-{e[3].pk}">#{e[3].pk}</a>' in text  # e[5] reverses e[3], both on page 2
+    assert f'<a href="#entry-{e[5].pk}">#{e[5].pk}</a>' in text
+    text = page(client, county, fund_url(fund), {"page": 3}).content.decode()
+    assert f'<a href="?page=4#entry-{e[10].pk}">#{e[10].pk}</a>' in text  # e[10] reverses e[6]
+    assert f'<a href="#entry-{e[7].pk}">#{e[7].pk}</a>' in text  # e[8] reverses e[7]

@@ -5,7 +5,7 @@ and its allocations by project. Always filtered by the reader's scope (queries.v
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
 from jingzhun.areas.models import Area
@@ -77,7 +77,8 @@ def totals_by_source(funds: QuerySet[Fund]) -> tuple[list[tuple[str, str, querie
 
 @dataclass
 class LedgerRow:
-    """One entry with its signed effect on each balance and the unallocated balance after it."""
+    """One entry with its signed effect on each balance and the unallocated balance after it; the pages
+    of the ledger its linked entries are on, where a page shows only part of it (None: on this one)."""
 
     entry: Entry
     received: Decimal
@@ -85,6 +86,23 @@ class LedgerRow:
     spent: Decimal
     unallocated: Decimal
     undone_by: Entry | None = None
+    reverses_page: int | None = None
+    undone_by_page: int | None = None
+
+    @property
+    def reverses_href(self) -> str:
+        return entry_href(self.entry.reverses_id, self.reverses_page)
+
+    @property
+    def undone_by_href(self) -> str:
+        return entry_href(self.undone_by.pk, self.undone_by_page) if self.undone_by else ""
+
+
+def entry_href(pk: int | None, page: int | None, query: str = "") -> str:
+    """A link to an entry's row: its anchor on this page, or the page of the ledger it is on."""
+    if page is None:
+        return f"#entry-{pk}"
+    return f"?{query}{'&' if query else ''}page={page}#entry-{pk}"
 
 
 def name_subsidies(entries: list[Entry]) -> list[Entry]:
@@ -96,15 +114,11 @@ def name_subsidies(entries: list[Entry]) -> list[Entry]:
     return entries
 
 
-def ledger(fund: Fund) -> list[LedgerRow]:
-    """The fund's entries in the order they were recorded, which is the order the ledger's checks saw
-    them in: so the running unallocated balance never goes below zero. A recovery counts as a negative
-    allocation (the money is the fund's to allocate again). A reversal's effect is the opposite of the
-    entry it undoes; each is linked to the other."""
-    entries = name_subsidies(list(fund.entries.select_related("project", "household", "recorded_by")
-                                  .order_by("pk")))
-    undone = {e.reverses_id: e for e in entries if e.reverses_id}
-    rows, unallocated = [], ZERO
+def _walk(entries: list[Entry], unallocated: Decimal, undone: dict[int, Entry]) -> list[LedgerRow]:
+    """The rows of consecutive entries, the running balance starting from `unallocated` before them. A
+    recovery counts as a negative allocation (the money is the fund's to allocate again); a reversal's
+    effect is the opposite of the entry it undoes."""
+    rows = []
     for entry in entries:
         signed = -entry.amount if entry.is_reversal else entry.amount
         effect = {kind: signed if entry.kind == kind else ZERO for kind in ledger_rules.KINDS}
@@ -113,6 +127,45 @@ def ledger(fund: Fund) -> list[LedgerRow]:
         rows.append(LedgerRow(entry, effect[ledger_rules.RECEIPT], allocation,
                               effect[ledger_rules.SPENDING], unallocated, undone.get(entry.pk)))
     return rows
+
+
+def ledger_entries(fund: Fund) -> QuerySet[Entry]:
+    """The fund's entries in the order they were recorded, which is the order the ledger's checks saw
+    them in: so the running unallocated balance never goes below zero."""
+    return fund.entries.select_related("project", "household", "recorded_by").order_by("pk")
+
+
+def ledger(fund: Fund) -> list[LedgerRow]:
+    """The whole ledger, each reversal linked to the entry it undoes and back (for the CSV)."""
+    entries = name_subsidies(list(ledger_entries(fund)))
+    return _walk(entries, ZERO, {e.reverses_id: e for e in entries if e.reverses_id})
+
+
+def ledger_page(fund: Fund, entries: list[Entry], size: int) -> list[LedgerRow]:
+    """The rows of one page of the ledger (consecutive entries of `ledger_entries`, `size` a page): the
+    running balance starts from one sum of every entry before the page, so it equals the whole walk's
+    without reading the entries of the other pages."""
+    if not entries:
+        return []
+    before = queries.totals_by(fund.entries.filter(pk__lt=entries[0].pk)).get((), NOTHING).unallocated
+    pks = {e.pk for e in entries}
+    undone = {e.reverses_id: e for e in fund.entries.filter(reverses__in=pks)}
+    rows = _walk(name_subsidies(entries), before, undone)
+    elsewhere = {e.reverses_id for e in entries if e.reverses_id} | {e.pk for e in undone.values()}
+    pages = pages_of(fund.entries.all(), elsewhere - pks, size)
+    for row in rows:
+        row.reverses_page = pages.get(row.entry.reverses_id)
+        row.undone_by_page = pages.get(row.undone_by.pk) if row.undone_by else None
+    return rows
+
+
+def pages_of(entries: QuerySet[Entry], pks: set[int], size: int) -> dict[int, int]:
+    """The page each of these entries is on, of `entries` in the order recorded, `size` a page: one
+    query however many (a page links few entries of others)."""
+    if not pks:
+        return {}
+    counts = entries.aggregate(**{f"e{pk}": Count("pk", filter=Q(pk__lte=pk)) for pk in pks})
+    return {pk: (counts[f"e{pk}"] - 1) // size + 1 for pk in pks if counts[f"e{pk}"]}
 
 
 def allocations_by_project(fund: Fund) -> list[tuple[Project, queries.Totals]]:

@@ -92,12 +92,13 @@ def fund_list(request):
 
 def _fund_page(request, fund: Fund, **forms):
     writes = keeps_books(request.user, fund.area_id)
-    # The running balance is summed over the whole ledger; a page shows part of it, the latest first.
-    ledger = Paginator(fund_queries.ledger(fund), LEDGER_PAGE)
+    # A page of the ledger, the latest first; its running balance continues from the pages before.
+    ledger = Paginator(fund_queries.ledger_entries(fund), LEDGER_PAGE)
     page = ledger.get_page(request.GET.get("page") or ledger.num_pages)
     allocations = fund_queries.allocations_by_project(fund)
     context = {
-        "fund": fund, "rows": page.object_list, "page": page, "query": "", "writes": writes,
+        "fund": fund, "rows": fund_queries.ledger_page(fund, list(page.object_list), LEDGER_PAGE),
+        "page": page, "query": "", "writes": writes,
         "totals": fund_queries.totals_of(fund), "allocations": allocations,
         "purposes": fund_purposes(fund),
         "list_url": f"{reverse('funds:funds')}?{urlencode({'area': fund.area_id})}",
