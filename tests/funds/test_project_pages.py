@@ -408,3 +408,47 @@ def test_a_beneficiary_household_s_own_page_shows_the_project_on_its_trail(clien
     assert {"field": label("name"), "old": "", "new": road.name} in changes
     assert {"field": label("state"), "old": str(Project.State.COMPLETED.label),
             "new": str(Project.State.ACCEPTED.label)} in changes
+
+
+def test_a_project_s_entries_and_households_are_paged_with_whole_totals_and_searched(
+        client, cast, funded, make_household, monkeypatch):
+    monkeypatch.setattr("jingzhun.funds.project_views.ENTRIES_PAGE", 2)
+    monkeypatch.setattr("jingzhun.funds.project_views.BENEFICIARIES_PAGE", 2)
+    county, fund, road = cast["county"], funded["fund"], funded["road"]
+    more = [make_household(actor=county, head_name=name) for name in ("王桂兰", "马金花", "张国强")]
+    project_actions.add_beneficiaries(road, more, actor=county)
+    first = Entry.objects.get(project=road, kind="spending")  # the road's second entry: page 1
+    paid = [actions.spend(fund, road, actor=county, amount="100", household=h) for h in more]
+    undone = actions.reverse(first, actor=county, reason="凭证作废")  # the sixth: page 3
+    client.force_login(cast["auditor"])
+    response = client.get(project_url(road))
+    text = response.content.decode()
+    assert [e.pk for e in response.context["entries"]] == [paid[2].pk, undone.pk]  # the latest first
+    assert 'id="entry-count" data-count="6"' in text and 'id="entries-pager"' in text
+    assert f'<a href="?page=1#entry-{first.pk}">#{first.pk}</a>' in text
+    assert 'data-allocated="200000.00" data-spent="300.00" data-unspent="199700.00"' in text  # whole
+    assert 'id="beneficiary-count" data-count="5"' in text and 'id="beneficiaries-search"' in text
+    households = sorted([*funded["households"], *more], key=lambda h: h.number)
+    assert [b.household for b in response.context["beneficiaries"]] == households[:2]
+    assert 'href="?households=2#beneficiaries-search"' in text
+    response = client.get(project_url(road), {"page": 1, "households": 3})
+    text = response.content.decode()
+    assert [e.pk for e in response.context["entries"]] == [Entry.objects.get(kind="allocation",
+                                                                            project=road).pk, first.pk]
+    assert f'<a href="?households=3&amp;page=3#entry-{undone.pk}">' in text
+    assert [b.household for b in response.context["beneficiaries"]] == households[4:]
+    assert 'href="?page=1&amp;households=2#beneficiaries-search"' in text
+    assert 'href="?households=3&amp;page=2#entries"' in text
+    last, paid_last = households[4], "100.00" if households[4] in more else "0.00"  # 30,000 reversed
+    assert f'id="beneficiary-{last.pk}" data-household="{last.pk}" data-paid="{paid_last}"' in text
+    # By the head's name, or the start of the household number.
+    found = client.get(project_url(road), {"q": "马金"}).context
+    assert [b.household for b in found["beneficiaries"]] == [more[1]] and found["beneficiary_count"] == 5
+    assert found["beneficiaries"][0].paid == Decimal("100.00")
+    found = client.get(project_url(road), {"q": more[2].number}).context["beneficiaries"]
+    assert [(b.household, b.head_name) for b in found] == [(more[2], "张国强")]
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    text = client.get(project_url(road), {"q": "不在册"}).content.decode()
+    assert "No household matches." in text and 'value="不在册"' in text
+    client.force_login(cast["cadre_b"])
+    assert client.get(project_url(road), {"q": "马", "households": 2}).status_code == 404

@@ -98,11 +98,12 @@ class LedgerRow:
         return entry_href(self.undone_by.pk, self.undone_by_page) if self.undone_by else ""
 
 
-def entry_href(pk: int | None, page: int | None, query: str = "") -> str:
-    """A link to an entry's row: its anchor on this page, or the page of the ledger it is on."""
+def entry_href(pk: int | None, page: int | None, keep: str = "") -> str:
+    """A link to an entry's row: its anchor on this page, or the page of the ledger it is on (`keep`: the
+    page's other parameters, ending in "&")."""
     if page is None:
         return f"#entry-{pk}"
-    return f"?{query}{'&' if query else ''}page={page}#entry-{pk}"
+    return f"?{keep}page={page}#entry-{pk}"
 
 
 def name_subsidies(entries: list[Entry]) -> list[Entry]:

@@ -8,7 +8,7 @@ allocated to it and spent, although the fund itself is held by the county."""
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils.translation import ngettext
@@ -19,7 +19,8 @@ from jingzhun.errors import DomainError
 from jingzhun.identification.monitoring_queries import heads_of
 from jingzhun.policy import queries as policy
 from jingzhun.policy.rules import PolicyMissing
-from jingzhun.registry.models import Household
+from jingzhun.registry.choices import Relation
+from jingzhun.registry.models import Household, Member
 from jingzhun.registry.queries import visible_households
 
 from . import fund_queries, queries
@@ -109,13 +110,24 @@ def funding_by_fund(project: Project) -> list[tuple[int, queries.Totals]]:
     return [(key[0], totals) for key, totals in sorted(rows.items())]
 
 
-def project_entries(project: Project) -> list[Entry]:
-    """The project's entries in the order they were recorded, each reversal linked both ways."""
-    entries = Entry.objects.filter(project=project).select_related("fund", "household", "recorded_by")
-    entries = fund_queries.name_subsidies(list(entries.order_by("pk")))
-    reversed_by = {e.reverses_id: e for e in entries if e.reverses_id}
+def project_entries(project: Project) -> QuerySet[Entry]:
+    """The project's entries in the order they were recorded, as its ledger pages them."""
+    return (Entry.objects.filter(project=project).select_related("fund", "household", "recorded_by")
+            .order_by("pk"))
+
+
+def entries_page(project: Project, entries: list[Entry], size: int) -> list[Entry]:
+    """One page of the project's entries (`size` a page), each reversal linked both ways: `undone_by`,
+    and `reverses_page` / `undone_by_page` where the linked entry is on another page (None: this one)."""
+    entries = fund_queries.name_subsidies(entries)
+    pks = {e.pk for e in entries}
+    reversed_by = {e.reverses_id: e for e in Entry.objects.filter(project=project, reverses__in=pks)}
+    linked = {e.reverses_id for e in entries if e.reverses_id} | {e.pk for e in reversed_by.values()}
+    pages = fund_queries.pages_of(Entry.objects.filter(project=project), linked - pks, size)
     for entry in entries:
         entry.undone_by = reversed_by.get(entry.pk)
+        entry.reverses_page = pages.get(entry.reverses_id)
+        entry.undone_by_page = pages.get(entry.undone_by.pk) if entry.undone_by else None
     return entries
 
 
@@ -172,12 +184,26 @@ class BeneficiaryRow:
     paid: Decimal
 
 
-def beneficiaries(project: Project) -> list[BeneficiaryRow]:
-    """The project's households with their heads and what the project paid each of them."""
-    links = list(Beneficiary.objects.filter(project=project).select_related("household")
-                 .order_by("household__number"))
-    heads = heads_of(link.household_id for link in links)
-    paid = queries.totals_by(Entry.objects.filter(project=project, household__isnull=False), "household")
+def search_beneficiaries(project: Project, q: str = "") -> QuerySet[Beneficiary]:
+    """The project's beneficiaries in the order of their household numbers; with `q`, those whose
+    household number starts with it (digits) or whose current head's name holds it."""
+    links = Beneficiary.objects.filter(project=project)
+    q = q.strip()
+    if q.isdigit():
+        links = links.filter(household__number__startswith=q)
+    elif q:
+        links = links.filter(Exists(Member.objects.filter(
+            household_id=OuterRef("household_id"), relation=Relation.HEAD, left_on__isnull=True,
+            name__contains=q)))
+    return links.select_related("household").order_by("household__number", "pk")
+
+
+def beneficiaries(project: Project, links: list[Beneficiary]) -> list[BeneficiaryRow]:
+    """These households of the project (a page of them) with their heads and what the project paid
+    each of them."""
+    ids = [link.household_id for link in links]
+    heads = heads_of(ids)
+    paid = queries.totals_by(Entry.objects.filter(project=project, household_id__in=ids), "household")
     return [BeneficiaryRow(link.household, link.added_on, *heads.get(link.household_id, ("", "")),
                            paid.get((link.household_id,), NOTHING).spent) for link in links]
 

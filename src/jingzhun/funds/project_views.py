@@ -24,6 +24,8 @@ from .models import Fund, Project, ProjectKind
 from .project_forms import BeneficiariesForm, MoveForm, OutputForm, ProjectForm, RecoveryForm, SpendForm
 
 PAGE_SIZE = 50
+ENTRIES_PAGE = 100
+BENEFICIARIES_PAGE = 100
 State = Project.State
 MOVE_ORDER = (State.UNDER_WAY, State.COMPLETED, State.ACCEPTED, State.CANCELLED)
 
@@ -65,24 +67,53 @@ def _held_funds(request, project: Project) -> list[tuple[Fund, object]]:
             if project_queries.keeps_books(request.user, funds[pk].area_id)]
 
 
+def _keep(params: dict) -> str:
+    """Query string of the other table's paging, to carry over when one table turns a page."""
+    kept = urlencode({k: v for k, v in params.items() if v})
+    return f"{kept}&" if kept else ""
+
+
+def _paged_tables(request, project: Project) -> dict:
+    """A page of the project's entries (the latest first, `page`) and of its beneficiaries (`households`,
+    searched by `q`); the heading counts every beneficiary, the totals come from the whole ledger."""
+    q = request.GET.get("q", "").strip()[:40]
+    entries = Paginator(project_queries.project_entries(project), ENTRIES_PAGE)
+    entries_page = entries.get_page(request.GET.get("page") or entries.num_pages)
+    links = Paginator(project_queries.search_beneficiaries(project, q), BENEFICIARIES_PAGE)
+    households_page = links.get_page(request.GET.get("households"))
+    households = households_page.number if households_page.number > 1 else ""
+    keep_entries = _keep({"households": households, "q": q})
+    rows = project_queries.entries_page(project, list(entries_page.object_list), ENTRIES_PAGE)
+    for e in rows:  # a reversal and what it undoes may be on different pages
+        e.reverses_href = fund_queries.entry_href(e.reverses_id, e.reverses_page, keep_entries)
+        e.undone_by_href = e.undone_by and fund_queries.entry_href(e.undone_by.pk, e.undone_by_page,
+                                                                   keep_entries)
+    return {
+        "entries": rows, "entries_page": entries_page, "keep_entries": keep_entries,
+        "beneficiaries": project_queries.beneficiaries(project, list(households_page.object_list)),
+        "households_page": households_page, "q": q,
+        "beneficiary_count": links.count if not q else project_queries.search_beneficiaries(project).count(),
+        "keep_households": _keep({"page": entries_page.number if entries_page.has_next() else "", "q": q}),
+    }
+
+
 def _project_page(request, project: Project, **forms):
     scope = request.scope
     keeper = project_queries.keeps_books(request.user, project.area_id)
     writes = keeper and project.state != State.CANCELLED
     totals = project_queries.project_totals(project)
-    entries = project_queries.project_entries(project)
-    beneficiaries = project_queries.beneficiaries(project)
     history = project_queries.history(project)
     planned, achieved = project.output_planned, project.output_achieved
     context = {
-        "project": project, "writes": writes, "totals": totals, "entries": entries,
-        "funding": project_queries.funding_by_source(project), "beneficiaries": beneficiaries,
+        "project": project, "writes": writes, "totals": totals,
+        "funding": project_queries.funding_by_source(project),
         "progress": min(100, int(achieved * 100 / planned)) if planned else None,
-        "readable_funds": set(fund_queries.readable_funds(scope).filter(
-            pk__in={e.fund_id for e in entries}).values_list("pk", flat=True)),
         "history": history, "cancellation": project_queries.cancellation(history),
         "list_url": list_url(project.area_id, project.year), "failed": next(iter(forms), ""),
+        **_paged_tables(request, project),
     }
+    context["readable_funds"] = set(fund_queries.readable_funds(scope).filter(
+        pk__in={e.fund_id for e in context["entries"]}).values_list("pk", flat=True))
     # Offered even on a cancelled project: a spending reversed after the cancellation leaves money there.
     funds = _held_funds(request, project) if keeper else []
     if funds or "recover" in forms:
