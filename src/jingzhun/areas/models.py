@@ -52,6 +52,15 @@ class Area(models.Model):
     def contains(self, code: str) -> bool:
         return code.startswith(self.prefix)
 
+    @property
+    def ancestors(self) -> list["Area"]:
+        """The areas above this one, the province first: a page's breadcrumbs."""
+        found, node = [], self.parent
+        while node is not None:
+            found.insert(0, node)
+            node = node.parent
+        return found
+
 
 class AreaFlag(models.Model):
     """A status an area holds for a span of years: poor county, national key county, poor village."""

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from jingzhun import clock
 from jingzhun.areas.models import Role
 from jingzhun.areas.scope import Scope, scope_for
+from jingzhun.checks import text
 from jingzhun.errors import DomainError, InvalidTransition, NotAllowed, OutOfScope
 from jingzhun.registry import actions as registry
 from jingzhun.registry import audit
@@ -20,7 +21,6 @@ from jingzhun.registry.choices import HouseholdStatus
 from jingzhun.registry.models import AuditEvent, Cause, Household
 
 from . import photos, queries
-from .checks import text
 from .models import HelperAssignment, Measure, Plan, PlannedMeasure, Visit
 
 CREATE, CHANGE, STATUS = AuditEvent.Action.CREATE, AuditEvent.Action.CHANGE, AuditEvent.Action.STATUS

@@ -18,14 +18,6 @@ from jingzhun.registry.templatetags.registry_tags import person
 from . import board_queries
 
 
-def ancestors(area) -> list:
-    found, node = [], area.parent
-    while node is not None:
-        found.insert(0, node)
-        node = node.parent
-    return found
-
-
 def board_area(request):
     """The area asked for (default: the user's own), if the user reads boards and may open it."""
     scope = request.scope
@@ -46,7 +38,7 @@ def _village_gaps(request, village) -> board_queries.VillageGaps:
 @registry_reader
 def board(request):
     area = board_area(request)
-    context = {"area": area, "ancestors": ancestors(area)}
+    context = {"area": area, "ancestors": area.ancestors}
     if area.level == Level.VILLAGE:
         gaps = _village_gaps(request, area)
         context.update(gaps=gaps, tables=[

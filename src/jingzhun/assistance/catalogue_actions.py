@@ -11,10 +11,10 @@ from django.utils.translation import gettext as _
 from jingzhun import clock
 from jingzhun.areas.models import PREFIX_LENGTH, Area, Role
 from jingzhun.areas.scope import Scope, scope_for
+from jingzhun.checks import text
 from jingzhun.errors import DomainError, NotAllowed, OutOfScope
 from jingzhun.registry.models import Cause
 
-from .checks import text
 from .models import CatalogueChange, Condition, Measure, MeasureRule
 
 RULE_FIELDS = ("rank", "active", "note")

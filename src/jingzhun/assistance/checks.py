@@ -1,22 +1,9 @@
-"""Checks every assistance write makes of the values it is given, and the area-level trail it writes."""
-
-from django.utils.translation import gettext as _
+"""The area-level trail assistance writes for records that belong to an area rather than a household."""
 
 from jingzhun import clock
-from jingzhun.errors import DomainError
 from jingzhun.registry.audit import event_fields
 
 from .models import Change
-
-
-def text(value: str | None, field: str, limit: int, *, required: bool = False) -> str:
-    """The value stripped; refused at its field when required and empty or longer than `limit`."""
-    value = (value or "").strip()
-    if required and not value:
-        raise DomainError(_("This field is required."), field=field)
-    if len(value) > limit:
-        raise DomainError(_("At most %(n)d characters.") % {"n": limit}, field=field)
-    return value
 
 
 def record_change(entity: str, entity_id: int, area_code: str, *, actor, action: str,

@@ -13,9 +13,9 @@ from django.utils.translation import ngettext
 from jingzhun import clock
 from jingzhun.areas.models import Area, Level, Post, Role
 from jingzhun.areas.scope import Scope, scope_for
+from jingzhun.checks import text
 from jingzhun.errors import DomainError, NotAllowed, OutOfScope
 
-from .checks import text
 from .helper_queries import ENTITY
 from .models import Change, HelperAssignment
 

@@ -15,7 +15,6 @@ from jingzhun.registry.decorators import registry_reader
 from jingzhun.registry.queries import visible_area
 
 from . import helper_actions, helper_queries
-from .board_views import ancestors
 from .overview_forms import HelperForm, ReasonForm
 
 PAGE_SIZE = 50
@@ -38,7 +37,7 @@ def helper_list(request):
         helper.over_norm = helper.households > norm
     query = urlencode({k: v for k, v in {"area": area.code, "q": q, "order": order}.items() if v})
     return render(request, "assistance/helper_list.html", {
-        "area": area, "ancestors": ancestors(area), "page": page, "query": query, "q": q, "order": order,
+        "area": area, "ancestors": area.ancestors, "page": page, "query": query, "q": q, "order": order,
         "norm": norm, "can_register": helper_actions.may_register(scope)})
 
 

@@ -10,10 +10,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from jingzhun import clock
-from jingzhun.errors import DomainError, NotAllowed, OutOfScope
+from jingzhun.errors import DomainError
 from jingzhun.registry import queries as registry_queries
 from jingzhun.registry.choices import HouseholdStatus
 from jingzhun.registry.decorators import registry_reader
+from jingzhun.registry.forms import attempt
 from jingzhun.registry.models import Cause
 
 from . import actions, queries, rules
@@ -23,18 +24,6 @@ from .models.catalogue import Condition
 
 State = PlannedMeasure.State
 MOVE_ORDER = (State.UNDER_WAY, State.DELIVERED, State.CANCELLED)
-
-
-def attempt(form, act) -> bool:
-    """Run the action; a refusal of the input shows at its field, a refusal of the user stays a 403."""
-    try:
-        act()
-    except (OutOfScope, NotAllowed):
-        raise
-    except DomainError as error:
-        form.add_domain_error(error)
-        return False
-    return True
 
 
 def rights(scope, household) -> tuple[bool, bool]:

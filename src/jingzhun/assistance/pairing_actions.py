@@ -13,9 +13,10 @@ from stdnum.exceptions import ValidationError as NumberError
 
 from jingzhun import clock
 from jingzhun.areas.models import Area
+from jingzhun.checks import text
 from jingzhun.errors import DomainError, InvalidTransition, NotAllowed, OutOfScope
 
-from .checks import record_change, text
+from .checks import record_change
 from .models import Change, Commitment, Delivery, Indicator, Pairing, Partner
 from .models.pairing import UNITS, Unit
 from .pairing_queries import PairingScope, overlaps, pairing_scope

@@ -13,10 +13,11 @@ from django.utils.translation import gettext as _
 from jingzhun import clock
 from jingzhun.areas.models import Area, Level, Role
 from jingzhun.areas.scope import scope_for
+from jingzhun.checks import text
 from jingzhun.errors import DomainError, InvalidTransition, NotAllowed, OutOfScope
 
 from . import team_rules
-from .checks import record_change, text
+from .checks import record_change
 from .models import Change, TeamMember, WorkTeam
 
 MAX_NAME = TeamMember._meta.get_field("name").max_length

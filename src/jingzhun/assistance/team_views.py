@@ -27,14 +27,6 @@ def teams_url(area_code: str, year: int | None = None) -> str:
     return f"{reverse('assistance:teams')}?{urlencode(query)}"
 
 
-def _ancestors(area) -> list:
-    found, node = [], area.parent
-    while node is not None:
-        found.insert(0, node)
-        node = node.parent
-    return found
-
-
 def _refuse_unless_manager(scope, village_code: str) -> None:
     # Checked before any form: the actions' own refusal would otherwise show as a field error.
     if not team_actions.may_manage(scope, village_code):
@@ -46,7 +38,7 @@ def teams(request):
     scope = request.scope
     area = visible_area(scope, request.GET.get("area") or scope.area_code or "")
     year = team_queries.year_from(request.GET.get("year"))
-    context = {"area": area, "year": year, "ancestors": _ancestors(area), "problems": team_rules.PROBLEMS,
+    context = {"area": area, "year": year, "ancestors": area.ancestors, "problems": team_rules.PROBLEMS,
                "years": range(clock.today().year, team_rules.FIRST_YEAR - 1, -1)}
     if area.level == Level.VILLAGE:
         history = team_queries.teams_of(area)
@@ -152,5 +144,5 @@ def team_new(request):
             messages.success(request, _("The work team has been recorded."))
             return redirect("assistance:team", pk=created.pk)
     return render(request, "assistance/team_new.html", {
-        "village": village, "ancestors": _ancestors(village), "form": form, "rows": rows, "serving": serving,
+        "village": village, "ancestors": village.ancestors, "form": form, "rows": rows, "serving": serving,
         "list_url": teams_url(village.code)})

@@ -12,10 +12,11 @@ from jingzhun import clock
 from jingzhun.registry import queries as registry_queries
 from jingzhun.registry import rules as registry_rules
 from jingzhun.registry.decorators import registry_reader
+from jingzhun.registry.forms import attempt
 
 from . import actions, queries
 from .household_forms import MoveForm, VisitForm
-from .household_views import attempt, rights
+from .household_views import rights
 from .models import PlannedMeasure, Visit
 
 State = PlannedMeasure.State

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from jingzhun import clock
 from jingzhun.areas.models import Area, Level
 from jingzhun.areas.scope import Scope, scope_for
+from jingzhun.checks import text
 from jingzhun.errors import DomainError, NotAllowed, OutOfScope
 from jingzhun.registry import audit
 from jingzhun.registry.models import AuditEvent, Household
@@ -52,12 +53,7 @@ def _day(on: datetime.date | None) -> datetime.date:
 
 
 def _text(value: str, field: str, limit: int = MAX_MEMO, *, required: bool = False) -> str:
-    value = (value or "").strip()
-    if required and not value:
-        raise DomainError(_("This field is required."), field=field)
-    if len(value) > limit:
-        raise DomainError(_("At most %(n)d characters.") % {"n": limit}, field=field)
-    return value
+    return text(value, field, limit, required=required)
 
 
 @transaction.atomic

@@ -19,8 +19,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from jingzhun import clock
-from jingzhun.errors import DomainError, NotAllowed, OutOfScope
 from jingzhun.registry.decorators import registry_reader
+from jingzhun.registry.forms import attempt
 from jingzhun.registry.intake.export_xlsx import csv_lines
 from jingzhun.registry.queries import visible_area
 from jingzhun.registry.templatetags.registry_tags import person
@@ -47,26 +47,6 @@ def funds_reader(view):
     return wrapper
 
 
-def ancestors(area) -> list:
-    found, node = [], area.parent
-    while node is not None:
-        found.insert(0, node)
-        node = node.parent
-    return found
-
-
-def attempt(form, act) -> bool:
-    """Run the action; a refusal of the input shows at its field, a refusal of the user stays a 403."""
-    try:
-        act()
-    except (OutOfScope, NotAllowed):
-        raise
-    except DomainError as error:
-        form.add_domain_error(error)
-        return False
-    return True
-
-
 def years_back(first: int = 2009) -> range:
     return range(clock.today().year + 1, first - 1, -1)
 
@@ -82,7 +62,7 @@ def fund_list(request):
     by_source, total = fund_queries.totals_by_source(funds)
     query = {"area": area.code, "year": flt.year or "", "source": flt.source}
     return render(request, "funds/fund_list.html", {
-        "filter": flt, "area": area, "ancestors": ancestors(area), "page": page,
+        "filter": flt, "area": area, "ancestors": area.ancestors, "page": page,
         "rows": [(fund, totals.get(fund.pk, fund_queries.NOTHING)) for fund in page],
         "by_source": by_source, "total": total, "sources": Source.choices, "years": years_back(),
         "query": urlencode({k: v for k, v in query.items() if v}),

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from jingzhun import clock
 from jingzhun.areas.models import Area, Level
 from jingzhun.areas.scope import scope_for
+from jingzhun.checks import text
 from jingzhun.errors import DomainError, InvalidTransition, NotAllowed, OutOfScope
 from jingzhun.registry import audit
 from jingzhun.registry.choices import HouseholdStatus
@@ -50,15 +51,6 @@ def _day(value: datetime.date | None, field: str, *, not_before: datetime.date |
     return value
 
 
-def _text(value: str, field: str, limit: int, *, required: bool = False) -> str:
-    value = (value or "").strip()
-    if required and not value:
-        raise DomainError(_("This field is required."), field=field)
-    if len(value) > limit:
-        raise DomainError(_("At most %(n)d characters.") % {"n": limit}, field=field)
-    return value
-
-
 def _open(fund: MutualFund) -> MutualFund:
     """The fund's row, locked: loans are checked against the money it holds."""
     fund = MutualFund.objects.select_for_update().get(pk=fund.pk)
@@ -86,7 +78,7 @@ def found_fund(village_code: str, *, actor, founded_on: datetime.date, note: str
     if MutualFund.objects.filter(village=village).exists():
         raise DomainError(_("This village has its mutual fund already."), field="village")
     return MutualFund.objects.create(village=village, founded_on=_day(founded_on, "founded_on"),
-                                     note=_text(note, "note", 300), created_by=actor, created_at=clock.now())
+                                     note=text(note, "note", 300), created_by=actor, created_at=clock.now())
 
 
 @transaction.atomic
@@ -121,7 +113,7 @@ def end_membership(membership: Membership, *, actor, left_on: datetime.date, rea
     membership = Membership.objects.select_for_update().get(pk=membership.pk)
     if membership.left_on is not None:
         raise InvalidTransition(_("The household has left the fund already."))
-    reason = _text(reason, "reason", MAX_REASON, required=True)
+    reason = text(reason, "reason", MAX_REASON, required=True)
     if Loan.objects.filter(household_id=membership.household_id, state=Loan.State.ACTIVE).exists():
         raise DomainError(_("The household is still repaying a loan: it leaves once the loan is repaid."),
                           field="left_on")
@@ -150,7 +142,7 @@ def contribute(fund: MutualFund, *, actor, kind: str, amount, on: datetime.date,
             raise DomainError(_("Fiscal funds pay the base share of poor households only."),
                               field="household")
     contribution = Contribution.objects.create(fund=fund, kind=kind, household=household,
-                                               amount=amount_of(amount), on=on, note=_text(note, "note", 300),
+                                               amount=amount_of(amount), on=on, note=text(note, "note", 300),
                                                recorded_by=actor)
     if household is not None:
         audit.record(household, actor, CAPITAL, contribution.pk, CREATE,
@@ -195,8 +187,8 @@ def issue_loan(fund: MutualFund, household: Household, *, actor, principal, issu
     rate = queries.standard("mutual_fund_fee_rate", year, fund.village_id)
     loan = Loan.objects.create(
         fund=fund, household=household, principal=principal, issued_on=issued_on, term_months=term_months,
-        fee_rate=rate, schedule=schedule, purpose=_text(purpose, "purpose", 120),
-        group=_text(group, "group", 60, required=True), recorded_by=actor, recorded_at=clock.now())
+        fee_rate=rate, schedule=schedule, purpose=text(purpose, "purpose", 120),
+        group=text(group, "group", 60, required=True), recorded_by=actor, recorded_at=clock.now())
     Installment.objects.bulk_create(
         Installment(loan=loan, number=due.number, due_on=due.due_on, principal=due.principal, fee=due.fee)
         for due in rules.schedule(principal, issued_on, term_months, rate, schedule))
@@ -256,7 +248,7 @@ def write_off(loan: Loan, *, actor, reason: str, closed_on: datetime.date | None
         raise OutOfScope(_("This record is outside your area."))
     if not queries.may_write_off(scope, loan.fund.village_id):
         raise NotAllowed(_("Only county officers write a mutual fund loan off."))
-    reason = _text(reason, "reason", MAX_WRITE_OFF_REASON, required=True)
+    reason = text(reason, "reason", MAX_WRITE_OFF_REASON, required=True)
     loan = _active(loan)
     loan.closed_on = _day(clock.today() if closed_on is None else closed_on, "closed_on",
                           not_before=loan.issued_on)

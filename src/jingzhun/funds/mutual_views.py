@@ -57,14 +57,6 @@ def _on(request) -> datetime.date:
         return today
 
 
-def _ancestors(area) -> list:
-    found, node = [], area.parent
-    while node is not None:
-        found.insert(0, node)
-        node = node.parent
-    return found
-
-
 def list_url(area_code: str, on: datetime.date | None = None) -> str:
     query = {"area": area_code, **({"on": on.isoformat()} if on else {})}
     return f"{reverse('funds:mutual_funds')}?{urlencode(query)}"
@@ -78,7 +70,7 @@ def _area(request):
 def mutual_funds(request):
     scope, area, on = request.scope, _area(request), _on(request)
     report = queries.area_report(scope, area.prefix, on)
-    context = {"area": area, "on": on, "ancestors": _ancestors(area), "report": report,
+    context = {"area": area, "on": on, "ancestors": area.ancestors, "report": report,
                "children": [c for c in area.children.order_by("code") if scope.covers(c.code)]
                if area.level != Level.VILLAGE else [],
                "query": urlencode({"area": area.code, "on": on.isoformat()})}
@@ -137,7 +129,7 @@ def mutual_found(request):
             messages.success(request, _("The village's mutual fund is recorded."))
             return redirect("funds:mutual_fund", pk=fund.pk)
     return render(request, "funds/mutual_funds.html", {
-        "area": village, "on": clock.today(), "ancestors": _ancestors(village), "found_form": form,
+        "area": village, "on": clock.today(), "ancestors": village.ancestors, "found_form": form,
         "report": queries.area_report(request.scope, village.prefix, clock.today())})
 
 

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from jingzhun import clock
 from jingzhun.areas.models import Area, Level
+from jingzhun.checks import text
 from jingzhun.errors import DomainError, InvalidTransition
 from jingzhun.registry import audit
 from jingzhun.registry.choices import HouseholdStatus
@@ -38,15 +39,6 @@ MAX_NOTE = 300
 MAX_REASON = 200  # the households' audit trail holds a reason this long
 OUTPUT_MAX = Decimal("9999999999.99")
 CENT = Decimal("0.01")
-
-
-def _text(value: str, field: str, limit: int, *, required: bool = False) -> str:
-    value = (value or "").strip()
-    if required and not value:
-        raise DomainError(_("This field is required."), field=field)
-    if len(value) > limit:
-        raise DomainError(_("At most %(n)d characters.") % {"n": limit}, field=field)
-    return value
 
 
 def _output(value, field: str) -> Decimal:
@@ -99,9 +91,9 @@ def create_project(*, actor, area_code: str, name: str, kind: str, year: int, bu
     if not 2000 <= year <= clock.today().year + 1:
         raise DomainError(_("Choose a year up to next year."), field="year")
     project = Project.objects.create(
-        area=area, name=_text(name, "name", 120, required=True), kind=kind, purpose=purpose, year=year,
+        area=area, name=text(name, "name", 120, required=True), kind=kind, purpose=purpose, year=year,
         budget=amount_of(budget, "budget"), output_planned=_output(output_planned, "output_planned"),
-        note=_text(note, "note", MAX_NOTE), created_by=actor, created_at=clock.now())
+        note=text(note, "note", MAX_NOTE), created_by=actor, created_at=clock.now())
     _event(project, actor, Action.CREATE, "name", new=project.name, on=clock.today())
     return project
 
@@ -180,7 +172,7 @@ def move_project(project: Project, to: str, *, actor, on: datetime.date | None =
             "a": project.get_state_display(), "b": State(to).label if to in State.values else to})
     old = project.state
     fields = ["state"]
-    reason = "" if to != State.CANCELLED else _text(reason, "reason", MAX_REASON, required=True)
+    reason = "" if to != State.CANCELLED else text(reason, "reason", MAX_REASON, required=True)
     if to == State.UNDER_WAY:
         on = project.started_on = _day(on)
         fields.append("started_on")

@@ -16,10 +16,11 @@ from django.views.decorators.http import require_POST
 from jingzhun import clock
 from jingzhun.areas.models import Level
 from jingzhun.errors import DomainError
+from jingzhun.registry.forms import attempt
 from jingzhun.registry.queries import visible_area
 
 from . import actions, fund_queries, project_actions, project_queries
-from .fund_views import ancestors, attempt, funds_reader, years_back
+from .fund_views import funds_reader, years_back
 from .models import Fund, Project, ProjectKind
 from .project_forms import BeneficiariesForm, MoveForm, OutputForm, ProjectForm, RecoveryForm, SpendForm
 
@@ -45,7 +46,7 @@ def project_list(request):
     totals = project_queries.totals_of(page)
     query = {"area": area.code, "year": flt.year or "", "kind": flt.kind, "state": flt.state}
     context = {
-        "filter": flt, "area": area, "ancestors": ancestors(area), "page": page,
+        "filter": flt, "area": area, "ancestors": area.ancestors, "page": page,
         "rows": [(p, totals.get(p.pk, project_queries.NOTHING)) for p in page],
         "kinds": ProjectKind.choices, "states": State.choices, "years": years_back(),
         "query": urlencode({k: v for k, v in query.items() if v}),

@@ -32,14 +32,6 @@ def _reader(request):
         raise PermissionDenied
 
 
-def _ancestors(area) -> list:
-    found, node = [], area.parent
-    while node is not None:
-        found.insert(0, node)
-        node = node.parent
-    return found
-
-
 def _url(name: str, pk: int | None) -> str:
     """A link to a record's page, or none while that page does not exist."""
     if pk is None:
@@ -71,7 +63,7 @@ def board(request):
     page = Paginator(queries.flags_in(scope, area, **chosen), PAGE_SIZE).get_page(request.GET.get("page"))
     codes = SupervisionRule.Code
     context = {
-        "area": area, "ancestors": _ancestors(area), "chosen": chosen, "page": page,
+        "area": area, "ancestors": area.ancestors, "chosen": chosen, "page": page,
         "rows": [_row(flag) for flag in page], "rule_choices": codes.choices,
         "state_choices": Flag.State.choices,
         "inactive": set(SupervisionRule.objects.filter(active=False).values_list("code", flat=True)),

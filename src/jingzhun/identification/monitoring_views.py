@@ -35,14 +35,6 @@ def list_url(area_code: str, year: int) -> str:
     return f"{reverse('identification:monitoring')}?{urlencode({'area': area_code, 'year': year})}"
 
 
-def _ancestors(area) -> list:
-    found, node = [], area.parent
-    while node is not None:
-        found.insert(0, node)
-        node = node.parent
-    return found
-
-
 @registry_reader
 def risk_list(request):
     scope = request.scope
@@ -50,7 +42,7 @@ def risk_list(request):
     area = registry_queries.visible_area(scope, flt.area)
     risks = queries.search_risks(scope, flt, area)
     context = {
-        "filter": flt, "area": area, "ancestors": _ancestors(area), "query": _list_query(flt),
+        "filter": flt, "area": area, "ancestors": area.ancestors, "query": _list_query(flt),
         "groups": Risk.Group.choices, "states": Risk.State.choices,
         "can_flag": scope.edits_registry and scope.covers(area.code),
     }

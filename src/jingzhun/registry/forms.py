@@ -4,12 +4,25 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from jingzhun.areas.models import Area, Level
+from jingzhun.errors import DomainError, NotAllowed, OutOfScope
 
 from . import rules
 from .choices import LeftReason
 from .models import Cause, Household, Income, LivingConditions, Member
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def attempt(form, act) -> bool:
+    """Run the action; a refusal of the input shows at its field, a refusal of the user stays a 403."""
+    try:
+        act()
+    except (OutOfScope, NotAllowed):
+        raise
+    except DomainError as error:
+        form.add_domain_error(error)
+        return False
+    return True
 
 
 class DomainErrorForm:
