@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "jingzhun.identification",
     "jingzhun.assistance",
     "jingzhun.funds",
+    "jingzhun.analytics",
     "jingzhun.web",
     "jingzhun.demo",
 ]

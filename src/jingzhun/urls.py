@@ -9,4 +9,5 @@ urlpatterns = [
     path("", include("jingzhun.identification.urls")),
     path("", include("jingzhun.assistance.urls")),
     path("funds/", include("jingzhun.funds.urls")),
+    path("analytics/", include("jingzhun.analytics.urls")),
 ]
