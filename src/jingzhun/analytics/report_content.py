@@ -11,9 +11,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 # How a value is written: a count whole, a share as a percentage, an index to four places, money to the fen.
-COUNT, SHARE, INDEX, YUAN, TEXT = "count", "share", "index", "yuan", "text"
-EXCEL_FORMATS = {COUNT: "#,##0", SHARE: "0.00%", INDEX: "0.0000", YUAN: "#,##0.00", TEXT: "@"}
-NUMERIC = frozenset({COUNT, SHARE, INDEX, YUAN})
+COUNT, SHARE, INDEX, YUAN, YEAR, TEXT = "count", "share", "index", "yuan", "year", "text"
+EXCEL_FORMATS = {COUNT: "#,##0", SHARE: "0.00%", INDEX: "0.0000", YUAN: "#,##0.00", YEAR: "0", TEXT: "@"}
+NUMERIC = frozenset({COUNT, SHARE, INDEX, YUAN, YEAR})
 
 
 @dataclass(frozen=True)
@@ -32,6 +32,8 @@ class Cell:
             return "—"
         if self.kind == COUNT:
             return f"{int(value):,}"
+        if self.kind == YEAR:
+            return str(value)
         if self.kind == SHARE:
             return f"{float(value):.2%}"
         if self.kind == INDEX:
@@ -55,6 +57,11 @@ class Table:
     def column(self, n: int) -> list:
         return [row[n].value for row in self.rows]
 
+    def header_cells(self) -> list[tuple[str, bool]]:
+        """Each header with whether its column holds numbers (aligned right, as they are)."""
+        first = self.rows[0] if self.rows else ()
+        return [(label, n < len(first) and first[n].numeric) for n, label in enumerate(self.header)]
+
     def keyed_rows(self) -> list[tuple[str, tuple[Cell, ...]]]:
         keys = self.row_keys or tuple("" for _row in self.rows)
         return list(zip(keys, self.rows, strict=True))
@@ -65,26 +72,31 @@ class Measure:
     key: str
     label: str
     kind: str
+    short: str  # the wide tables' column header (the notes define each)
 
 
 def measures() -> list[Measure]:
     """The figures of an area in a year, in the order the summary and the tables by year give them."""
     return [
-        Measure("households", _("households with the year's income recorded"), COUNT),
-        Measure("persons", _("persons in those households"), COUNT),
-        Measure("poor_households", _("registered poor households"), COUNT),
-        Measure("poor_persons", _("registered poor persons"), COUNT),
-        Measure("incidence", _("poverty incidence (registered poor ÷ rural residents)"), SHARE),
-        Measure("mean_income", _("mean net income per person (yuan)"), YUAN),
-        Measure("p0", _("headcount ratio P0 (income below the line)"), SHARE),
-        Measure("p1", _("poverty gap index P1"), INDEX),
-        Measure("p2", _("squared poverty gap P2"), INDEX),
-        Measure("watts", _("Watts index"), INDEX),
-        Measure("sen", _("Sen index"), INDEX),
-        Measure("gini", _("Gini coefficient of income"), INDEX),
-        Measure("af_h", _("multidimensional headcount H"), SHARE),
-        Measure("af_a", _("average deprivation share A"), SHARE),
-        Measure("af_m0", _("adjusted headcount M0"), INDEX),
+        Measure("households", _("households with the year's income recorded"), COUNT,
+                pgettext("short", "households")),
+        Measure("persons", _("persons in those households"), COUNT, pgettext("short", "persons")),
+        Measure("poor_households", _("registered poor households"), COUNT,
+                pgettext("short", "poor households")),
+        Measure("poor_persons", _("registered poor persons"), COUNT, pgettext("short", "poor persons")),
+        Measure("incidence", _("poverty incidence (registered poor ÷ rural residents)"), SHARE,
+                pgettext("short", "incidence")),
+        Measure("mean_income", _("mean net income per person (yuan)"), YUAN,
+                pgettext("short", "mean income (yuan)")),
+        Measure("p0", _("headcount ratio P0 (income below the line)"), SHARE, "P0"),
+        Measure("p1", _("poverty gap index P1"), INDEX, "P1"),
+        Measure("p2", _("squared poverty gap P2"), INDEX, "P2"),
+        Measure("watts", _("Watts index"), INDEX, pgettext("short", "Watts")),
+        Measure("sen", _("Sen index"), INDEX, pgettext("short", "Sen")),
+        Measure("gini", _("Gini coefficient of income"), INDEX, pgettext("short", "Gini")),
+        Measure("af_h", _("multidimensional headcount H"), SHARE, "H"),
+        Measure("af_a", _("average deprivation share A"), SHARE, "A"),
+        Measure("af_m0", _("adjusted headcount M0"), INDEX, "M0"),
     ]
 
 
@@ -139,9 +151,9 @@ def summary(figures) -> Table:
 
 def measures_by_year(figures) -> Table:
     chosen = measures()
-    rows = [(Cell(year), *(Cell(value_of(m.key, *pair), m.kind) for m in chosen))
+    rows = [(Cell(year, YEAR), *(Cell(value_of(m.key, *pair), m.kind) for m in chosen))
             for year, pair in by_year(figures).items()]
-    return Table("years", _("Measures by year"), (_("year"), *(m.label for m in chosen)), tuple(rows),
+    return Table("years", _("Measures by year"), (_("year"), *(m.short for m in chosen)), tuple(rows),
                  tuple(str(year) for year in by_year(figures)))
 
 
@@ -155,7 +167,7 @@ def children(figures) -> Table:
     rows = [(Cell(child.area.code), Cell(child.area.name),
              *(Cell(value_of(m.key, child.measures, child.incidence), m.kind) for m in chosen))
             for child in figures.children]
-    return Table("children", _("Areas within"), (_("code"), _("area"), *(m.label for m in chosen)),
+    return Table("children", _("Areas within"), (_("code"), _("area"), *(m.short for m in chosen)),
                  tuple(rows), tuple(child.area.code for child in figures.children))
 
 
