@@ -20,6 +20,7 @@ from .charts_axes import (
     nice_ticks,
     no_data,
     num,
+    overlaps,
     root,
     text_width,
     tick_label,
@@ -60,6 +61,19 @@ def legend(names: list[str], width: float, top: float) -> tuple[str, float]:
     return "".join(parts), y - top + 18
 
 
+def free_spot(x: float, y: float, text: str, placed: list, high: float, low: float,
+              below: bool = False) -> float | None:
+    """The baseline of a point's value label: above the point (below when `below`), else on the other side,
+    clear of the labels placed and within [high, low]; None when neither is (the point's tooltip tells)."""
+    half = text_width(text, 10) / 2
+    for baseline in (y + 16, y - 8) if below else (y - 8, y + 16):
+        box = (x - half, baseline - 9, x + half, baseline + 1)
+        if high <= box[1] and box[3] <= low and not any(overlaps(box, other) for other in placed):
+            placed.append(box)
+            return baseline
+    return None
+
+
 def line_chart(series: list[tuple[str, list[tuple[int, float | None]]]], *, percent: bool = False,
                title: str = "", width: float = 640, height: float = 260) -> SafeString:
     """One line per series over the years, each point marked and labelled with its value (a point of None
@@ -89,7 +103,7 @@ def line_chart(series: list[tuple[str, list[tuple[int, float | None]]]], *, perc
     body = [top, y_axis(ticks, y, left, right, percent)]
     body += [f'<text x="{num(x(year))}" y="{num(bottom + 16)}" text-anchor="middle" font-size="11" '
              f'fill="{MUTED}">{esc(year)}</text>' for year in xs[::stride]]
-    labelled = len(values) <= LABELLED_POINTS
+    labelled, placed = len(values) <= LABELLED_POINTS, []
     for n, (name, points) in enumerate(series):
         colour, points = SERIES[n % len(SERIES)], sorted(points, key=lambda p: p[0])
         runs = [[]]
@@ -107,11 +121,11 @@ def line_chart(series: list[tuple[str, list[tuple[int, float | None]]]], *, perc
             shown = value_label(v, percent)
             body.append(f'<circle cx="{num(x(year))}" cy="{num(y(v))}" r="3.5" stroke="#fff">'
                         f"<title>{esc(name)} {esc(year)}: {esc(shown)}</title></circle>")
-            if labelled:
-                # A second series' labels below its points, apart from the first's, unless that is the axis.
-                below = n % 2 and y(v) + 16 < bottom - 2
-                body.append(f'<text x="{num(x(year))}" y="{num(y(v) + (16 if below else -8))}" '
-                            f'text-anchor="middle" font-size="10">{esc(shown)}</text>')
+            # Every other series' labels below its points, apart from its neighbour's.
+            at = labelled and free_spot(x(year), y(v), shown, placed, plot_top - 12, bottom, n % 2 == 1)
+            if at:
+                body.append(f'<text x="{num(x(year))}" y="{num(at)}" text-anchor="middle" font-size="10">'
+                            f"{esc(shown)}</text>")
         body.append("</g>")
     body.append(f'<g transform="translate(0 {num(height - legend_height + 8)})">{keys}</g>')
     return root("line", width, height, title or _("Line chart"), "".join(body))

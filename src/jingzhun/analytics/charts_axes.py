@@ -45,6 +45,11 @@ def fit(text: str, size: float, room: float) -> str:
     return text + "…"
 
 
+def overlaps(a: tuple, b: tuple) -> bool:
+    """Whether two boxes (left, top, right, bottom) overlap."""
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
 def nice_step(raw: float) -> float:
     """The smallest of 1, 2, 2.5, 5 times a power of ten that is at least `raw` (> 0)."""
     magnitude = 10 ** math.floor(math.log10(raw))

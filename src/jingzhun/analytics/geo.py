@@ -10,7 +10,20 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from . import geo_shapes
-from .charts_axes import MUTED, TEXT, decimals, esc, fit, heading, nice_step, no_data, num, root, text_width
+from .charts_axes import (
+    MUTED,
+    TEXT,
+    decimals,
+    esc,
+    fit,
+    heading,
+    nice_step,
+    no_data,
+    num,
+    overlaps,
+    root,
+    text_width,
+)
 from .charts_axes import tick_label as edge_label
 from .charts_axes import value_label as shown
 
@@ -87,8 +100,7 @@ def place(labels: list[tuple[geo_shapes.Shape, str, str]]) -> str:
         half, (x, y) = text_width(name, LABEL_SIZE) / 2, shape.label_at
         box = (x - half - 1, y - LABEL_SIZE / 2 - 1, x + half + 1, y + LABEL_SIZE / 2 + 1)
         fits = half * 2 <= shape.size[0] * 0.8 and shape.size[1] >= LABEL_SIZE * 1.6
-        clear = not any(box[0] < o[2] and o[0] < box[2] and box[1] < o[3] and o[1] < box[3] for o in placed)
-        if fits and clear:
+        if fits and not any(overlaps(box, other) for other in placed):
             placed.append(box)
             texts.append(f'<text x="{num(x)}" y="{num(y + LABEL_SIZE / 2 - 1)}" fill="{colour}">'
                          f"{esc(name)}</text>")
