@@ -106,6 +106,16 @@ def test_county_map_links_highlights_and_names_as_asked():
     assert {node.get("data-class") for node in areas(plain).values()} == {"none"}
 
 
+def test_county_map_within_a_prefecture_draws_only_its_counties_at_a_larger_scale():
+    whole = parse(geo.county_map({XIJI: 0.1}))
+    for within in ("6404", "640400000000"):
+        guyuan = parse(geo.county_map({XIJI: 0.1}, within=within))
+        assert set(areas(guyuan)) == {"640402", XIJI, "640423", "640424", "640425"}
+        assert len(areas(guyuan)[XIJI].get("d")) > len(areas(whole)[XIJI].get("d"))
+    with pytest.raises(KeyError):
+        geo.county_map({}, within="6499")
+
+
 def test_a_province_without_shapes_is_refused_and_missing_files_name_the_set_up(monkeypatch, tmp_path):
     assert geo.has_shapes("64") and not geo.has_shapes("11")
     with pytest.raises(KeyError):

@@ -109,15 +109,19 @@ def place(labels: list[tuple[geo_shapes.Shape, str, str]]) -> str:
 
 def county_map(values: dict[str, float | None], *, province: str = "64", links: dict[str, str] | None = None,
                highlight: str | None = None, title: str = "", percent: bool = True,
-               names: dict[str, str] | None = None, width: float = 640) -> SafeString:
-    """The province's counties coloured by their value (keys: 6-digit codes, longer codes cut to 6), grey
-    hatched without one; each a link when `links` has its code; `highlight` outlined; a county's name (from
-    `names`, else the package's Chinese one) written where it fits; name and value in each tooltip."""
+               names: dict[str, str] | None = None, within: str = "", width: float = 640) -> SafeString:
+    """The province's counties (only those under `within` when given: a prefecture's code, short or in 12
+    digits) coloured by their value (keys: 6-digit codes, longer codes cut to 6), grey hatched without one;
+    each a link when `links` has its code; `highlight` outlined; a county's name (from `names`, else the
+    package's Chinese one) written where it fits; name and value in each tooltip."""
     values = {code[:6]: v for code, v in values.items()}
     links = {code[:6]: href for code, href in (links or {}).items()}
     names = {code[:6]: name for code, name in (names or {}).items()}
     top, room = heading(title, width)
-    drawn = geo_shapes.layout(province, width - LEGEND_WIDTH - 16, MAP_HEIGHT)
+    within = within[:6]
+    while len(within) > 2 and within.endswith("00"):  # "640400000000" is the prefecture "6404"
+        within = within[:-2]
+    drawn = geo_shapes.layout(province, width - LEGEND_WIDTH - 16, MAP_HEIGHT, within)
     known = [v for shape in drawn.shapes if (v := values.get(shape.code)) is not None and math.isfinite(v)]
     edges = class_edges(known) if known else None
     pattern = f"no-data-{next(_pattern_ids)}" if len(known) < len(drawn.shapes) else None

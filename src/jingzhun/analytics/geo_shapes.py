@@ -150,10 +150,13 @@ class Layout:
 
 
 @functools.lru_cache(maxsize=32)
-def layout(province: str, box_width: float, box_height: float) -> Layout:
-    """The province's counties projected into a box (equirectangular, longitudes shrunk by the cosine of
-    the middle latitude so shapes keep their proportions), north up, as SVG paths."""
-    shapes = counties(province)
+def layout(province: str, box_width: float, box_height: float, within: str = "") -> Layout:
+    """The province's counties (those whose code starts with `within`, e.g. a prefecture's) projected into a
+    box (equirectangular, longitudes shrunk by the cosine of the middle latitude so shapes keep their
+    proportions), north up, as SVG paths."""
+    shapes = tuple(county for county in counties(province) if county.code.startswith(within))
+    if not shapes:
+        raise KeyError(f"No county shapes under {within} in province {province}")
     every = np.array([p for c in shapes for polygon in c.polygons for ring in polygon for p in ring])
     (west, south), (east, north) = every.min(axis=0), every.max(axis=0)
     squeeze = math.cos(math.radians((south + north) / 2))
