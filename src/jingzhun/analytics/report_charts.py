@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
-from jingzhun.areas.models import Level
+from jingzhun.areas.models import Area, Level
 
 from . import charts, geo
 from .report_content import by_year, measures, value_of
@@ -58,20 +58,24 @@ def _link(code: str, year: int) -> str:
 
 
 def area_map(figures, *, links: bool):
-    """The counties coloured by incidence where the area holds counties (a province, a prefecture) or is
-    one (itself highlighted among the province's); elsewhere its townships or villages as tiles."""
+    """The counties coloured by incidence where the area holds counties (a province, a prefecture: its
+    counties only) or is one (itself highlighted among the province's); elsewhere its parts as tiles."""
     area, year = figures.area, figures.year
     title = _("Poverty incidence, %(year)s") % {"year": year}
     counties = list(getattr(figures, "counties", ()) or ())
     if area.level == Level.COUNTY:
         own = dict(figures.incidence_by_year).get(year)
         rate = None if own is None or own.rate is None else float(own.rate)
-        return geo.county_map({area.code[:6]: rate}, province=area.code[:2], highlight=area.code[:6],
+        province = Area.objects.filter(level=Level.COUNTY, code__startswith=area.code[:2])
+        names = {county.code: county.name for county in province}
+        return geo.county_map({area.code: rate}, province=area.code[:2], highlight=area.code[:6], names=names,
                               title=title, percent=True)
     if counties:
-        values = {child.area.code[:6]: _rate(child) for child in counties}
-        hrefs = {child.area.code[:6]: _link(child.area.code, year) for child in counties} if links else None
-        return geo.county_map(values, province=area.code[:2], links=hrefs, title=title, percent=True)
+        values = {child.area.code: _rate(child) for child in counties}
+        hrefs = {child.area.code: _link(child.area.code, year) for child in counties} if links else None
+        within = area.prefix if area.level == Level.PREFECTURE else ""
+        return geo.county_map(values, province=area.code[:2], links=hrefs, title=title, percent=True,
+                              names={child.area.code: child.area.name for child in counties}, within=within)
     if not figures.children:
         return ""
     tiles = [(child.area.code, child.area.name, _rate(child)) for child in figures.children]
