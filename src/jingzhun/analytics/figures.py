@@ -10,7 +10,7 @@ from jingzhun.areas.models import LEVEL_ORDER, PREFIX_LENGTH, Area, Level
 from jingzhun.identification.incidence import Incidence
 from jingzhun.registry.models import Cause
 
-from . import engine, figures_help, figures_registry
+from . import engine, figures_help, figures_registry, snapshot
 from .engine import AreaYear
 
 
@@ -59,7 +59,9 @@ def figures(area_code: str, year: int | None = None) -> Figures:
     """The area's figures in `year` (None: the latest year with data)."""
     area = Area.objects.select_related("parent").get(code=area_code)
     prefix = area.prefix
-    by_year = engine.measures(level=len(prefix), within=prefix)
+    # One look at the registry's stamp for every query below (engine calls without a source each check).
+    source = engine.Source.parquet(snapshot.path())
+    by_year = engine.measures(source, level=len(prefix), within=prefix)
     years = sorted({row.year for row in by_year})
     if year is None:
         year = years[-1] if years else figures_registry.this_year()
@@ -67,26 +69,28 @@ def figures(area_code: str, year: int | None = None) -> Figures:
     map_level = Level.COUNTY if area.level in (Level.PROVINCE, Level.PREFECTURE) else None
     counts = figures_registry.incidence(prefix, sorted({*years, year}), year,
                                         [PREFIX_LENGTH[lv] for lv in (below, map_level) if lv])
-    children = _children(area, below, year, counts) if below else []
-    counties = (children if map_level == below else _children(area, map_level, year, counts)) if map_level \
-        else []
+    children = _children(source, area, below, year, counts) if below else []
+    counties = [] if not map_level else children if map_level == below else \
+        _children(source, area, map_level, year, counts)
     line = figures_registry.poverty_line(year, area.code)
     return Figures(
         area=area, year=year, years=years, by_year=by_year,
         incidence_by_year=[(y, counts.by_year.get(y, Incidence(0, 0))) for y in years],
         children=children, counties=counties,
-        histogram=_histogram(prefix, year, line),
-        line=line, causes=_causes(prefix, year),
+        histogram=_histogram(source, prefix, year, line),
+        line=line, causes=_causes(source, prefix, year),
         delivered=figures_help.delivered(prefix, year), funds=figures_help.funds(prefix, year),
         projects=figures_help.projects(prefix, year),
         helper_coverage=figures_help.helper_coverage(prefix, year, counts.poor_ids),
         registered_poor_households=len(counts.poor_ids))
 
 
-def _children(area: Area, level: str, year: int, counts: figures_registry.Counts) -> list[Child]:
+def _children(source: engine.Source, area: Area, level: str, year: int, counts: figures_registry.Counts
+              ) -> list[Child]:
     length = PREFIX_LENGTH[level]
     areas = Area.objects.filter(level=level, code__startswith=area.prefix).order_by("code")
-    measures = {row.area: row for row in engine.measures(level=length, within=area.prefix, years=[year])}
+    rows = engine.measures(source, level=length, within=area.prefix, years=[year])
+    measures = {row.area: row for row in rows}
     by_code = counts.children.get(length, {})
     return [Child(child, by_code.get(child.code[:length]), measures.get(child.code[:length]))
             for child in areas]
@@ -95,22 +99,22 @@ def _children(area: Area, level: str, year: int, counts: figures_registry.Counts
 BINS_PER_LINE, LINES = 4, 3
 
 
-def _histogram(prefix: str, year: int, line: float) -> list[tuple[float, float, int]]:
+def _histogram(source: engine.Source, prefix: str, year: int, line: float) -> list[tuple[float, float, int]]:
     """Bins a quarter of the line wide from zero to three lines, so the line falls on an edge. Incomes
     below zero (costs above takings) and above three lines fall in one open bin each, drawn one step
     wide: a chart has no room for the few far out."""
     step = line / BINS_PER_LINE if line > 0 else 500.0
     top = step * BINS_PER_LINE * LINES
     edges = [float("-inf"), *(step * i for i in range(BINS_PER_LINE * LINES + 1)), float("inf")]
-    bins = engine.income_histogram(within=prefix, year=year, edges=edges)
+    bins = engine.income_histogram(source, within=prefix, year=year, edges=edges)
     shown = [(max(lo, -step), min(hi, top + step), n) for lo, hi, n in bins]
     # An empty open bin says nothing: leave it off.
     return [b for b in shown if b[2] or (b[0] >= 0 and b[1] <= top)]
 
 
-def _causes(prefix: str, year: int) -> list[tuple[str, int, int]]:
+def _causes(source: engine.Source, prefix: str, year: int) -> list[tuple[str, int, int]]:
     names = {cause.code: str(cause) for cause in Cause.objects.all()}
-    rows = engine.cause_counts(within=prefix, year=year)
+    rows = engine.cause_counts(source, within=prefix, year=year)
     return sorted(((names.get(code or "", code or "—"), households, persons)
                    for code, households, persons in rows if households),
                   key=lambda row: (-row[2], row[0]))
