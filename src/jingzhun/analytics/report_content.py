@@ -143,7 +143,8 @@ def summary(figures) -> Table:
     for m in measures():
         a, b = value_of(m.key, *now), value_of(m.key, *before)
         rows.append((Cell(m.label), Cell(a, m.kind), Cell(b, m.kind), Cell(_change(a, b, m.kind), m.kind)))
-    header = (_("figure"), str(figures.year), str(figures.year - 1), _("change"))
+    header = (pgettext("report", "figure"), str(figures.year), str(figures.year - 1),
+              pgettext("difference", "change"))
     return Table("summary", _("Summary"), header, tuple(rows), tuple(m.key for m in measures()),
                  _("Change: the year's figure less the previous year's (a share's change in percentage "
                    "points)."))
