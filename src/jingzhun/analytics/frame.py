@@ -20,7 +20,6 @@ nullable value leaves SQL as a non-null integer or text (-1, ""), since ADBC's S
 column's type from its first rows.
 """
 
-import re
 from collections.abc import Iterable
 from datetime import UTC
 from urllib.parse import quote
@@ -31,6 +30,7 @@ import pyarrow.compute as pc
 from django.conf import settings
 from django.db import connection
 
+from jingzhun.analytics.engine import PREFIX
 from jingzhun.identification.incidence import POOR_STATUSES, year_end
 from jingzhun.policy.queries import standards
 
@@ -40,7 +40,6 @@ SCHEMA = pa.schema([
     ("income", pa.float64()), ("line", pa.float64()), ("poor", pa.bool_()),
     *[(name, pa.bool_()) for name in CONDITIONS], ("main_cause", pa.string()),
 ])
-PREFIX = re.compile(r"\d{0,12}")
 
 # A year's end in SQL from the year column: its last day (memberships) and 24:00 Asia/Shanghai as UTC
 # (the status trail's timestamps), for each dialect.

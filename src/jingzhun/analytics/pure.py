@@ -10,8 +10,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from . import measures as m
-from .engine import DEFAULT_DEPRIVATION, INDICATORS, LEVELS, AreaYear, Deprivation
-from .frame import PREFIX
+from .engine import DEFAULT_DEPRIVATION, INDICATORS, LEVELS, PREFIX, AreaYear, Deprivation
 
 
 def _rows(table: pa.Table, within: str, years: Iterable[int] | None) -> dict[str, np.ndarray]:
