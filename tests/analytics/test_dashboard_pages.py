@@ -12,7 +12,7 @@ from tests.conftest import GUYUAN, JIQIANG, PROVINCE, VILLAGE_A, VILLAGE_B, VILL
 
 from . import test_figures
 
-region = test_figures.region  # the fixture
+region, own_snapshot = test_figures.region, test_figures.own_snapshot  # fixtures
 YEAR = test_figures.YEAR
 
 

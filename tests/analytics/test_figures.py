@@ -25,6 +25,12 @@ LINE = 3747  # the national line of 2019 (policy data)
 UNSAFE = {"housing": "housing_secure", "education": "education_secure"}
 
 
+@pytest.fixture(autouse=True)
+def own_snapshot(settings, tmp_path):
+    """A snapshot of this test's database alone: test runs beside this one keep theirs elsewhere."""
+    settings.VAR_DIR = tmp_path
+
+
 def household(make_household, actor, village, size, per_person, cause, *, unsafe=(), status="poor"):
     found = make_household(village, actor=actor, size=size, main_cause=cause, status=status)
     for year in (2018, YEAR):
@@ -145,3 +151,23 @@ def test_latest_year_by_default_and_an_area_without_households(region):
     other = Area.objects.filter(level="township", code__startswith="640422").exclude(code=JIQIANG).first()
     found = figures(other.code, YEAR)
     assert (found.by_year, found.current, found.causes, found.helper_coverage) == ([], None, [], (0, 0))
+
+
+def test_a_year_just_begun_is_offered_but_not_opened_by_default(region, cast):
+    registry.record_income(region["h1"], 2020, actor=cast["county"], wages=Decimal(9000))
+    found = figures(XIJI)
+    assert found.years == [2018, 2019, 2020]
+    assert found.year == YEAR  # one household of four has its 2020 income
+
+
+def test_figures_follow_the_registry_and_the_population_as_they_change(region, cast, make_household):
+    assert figures(XIJI, YEAR).incidence == Incidence(7, 150)
+    registry.change_status(region["h2"], "exited", actor=cast["county"], reason="稳定脱贫")
+    registry.record_income(region["h4"], YEAR, actor=cast["county"], wages=Decimal(9000))
+    make_household(VILLAGE_B, actor=cast["county"], size=2, registered_year=YEAR)
+    changed = figures(XIJI, YEAR)
+    # h2 exited now, after 2019's end: still poor then; the new household was poor at its end.
+    assert changed.incidence == Incidence(9, 150)
+    assert changed.current.p0 == pytest.approx(3 / 8)  # h4's income rose above the line
+    Population.objects.filter(area_id=VILLAGE_B, year=YEAR).update(persons=70)
+    assert figures(XIJI, YEAR).incidence == Incidence(9, 170)

@@ -10,7 +10,7 @@ from jingzhun.areas.models import LEVEL_ORDER, PREFIX_LENGTH, Area, Level
 from jingzhun.identification.incidence import Incidence
 from jingzhun.registry.models import Cause
 
-from . import engine, figures_help, figures_registry, snapshot
+from . import figures_help, figures_memo, figures_registry
 from .engine import AreaYear
 
 
@@ -59,16 +59,15 @@ def figures(area_code: str, year: int | None = None) -> Figures:
     """The area's figures in `year` (None: the latest year with data)."""
     area = Area.objects.select_related("parent").get(code=area_code)
     prefix = area.prefix
-    # One look at the registry's stamp for every query below (engine calls without a source each check).
-    source = engine.Source.parquet(snapshot.path())
-    by_year = engine.measures(source, level=len(prefix), within=prefix)
+    source = figures_memo.registry()
+    by_year = source.measures(level=len(prefix), within=prefix)
     years = sorted({row.year for row in by_year})
     if year is None:
-        year = years[-1] if years else figures_registry.this_year()
+        year = default_year(by_year)
     below = child_level(area.level)
     map_level = Level.COUNTY if area.level in (Level.PROVINCE, Level.PREFECTURE) else None
     counts = figures_registry.incidence(prefix, sorted({*years, year}), year,
-                                        [PREFIX_LENGTH[lv] for lv in (below, map_level) if lv])
+                                        [PREFIX_LENGTH[lv] for lv in (below, map_level) if lv], source.stamp)
     children = _children(source, area, below, year, counts) if below else []
     counties = [] if not map_level else children if map_level == below else \
         _children(source, area, map_level, year, counts)
@@ -85,11 +84,20 @@ def figures(area_code: str, year: int | None = None) -> Figures:
         registered_poor_households=len(counts.poor_ids))
 
 
-def _children(source: engine.Source, area: Area, level: str, year: int, counts: figures_registry.Counts
-              ) -> list[Child]:
+def default_year(by_year: list[AreaYear]) -> int:
+    """The latest year whose incomes cover at least half as many households as the fullest year's: a year
+    just begun, with a few incomes recorded early, would show a handful of households as the area."""
+    if not by_year:
+        return figures_registry.this_year()
+    fullest = max(row.households for row in by_year)
+    return max(row.year for row in by_year if row.households * 2 >= fullest)
+
+
+def _children(source: figures_memo.Registry, area: Area, level: str, year: int,
+              counts: figures_registry.Counts) -> list[Child]:
     length = PREFIX_LENGTH[level]
     areas = Area.objects.filter(level=level, code__startswith=area.prefix).order_by("code")
-    rows = engine.measures(source, level=length, within=area.prefix, years=[year])
+    rows = source.measures(level=length, within=area.prefix, years=[year])
     measures = {row.area: row for row in rows}
     by_code = counts.children.get(length, {})
     return [Child(child, by_code.get(child.code[:length]), measures.get(child.code[:length]))
@@ -99,22 +107,23 @@ def _children(source: engine.Source, area: Area, level: str, year: int, counts: 
 BINS_PER_LINE, LINES = 4, 3
 
 
-def _histogram(source: engine.Source, prefix: str, year: int, line: float) -> list[tuple[float, float, int]]:
+def _histogram(source: figures_memo.Registry, prefix: str, year: int, line: float
+               ) -> list[tuple[float, float, int]]:
     """Bins a quarter of the line wide from zero to three lines, so the line falls on an edge. Incomes
     below zero (costs above takings) and above three lines fall in one open bin each, drawn one step
     wide: a chart has no room for the few far out."""
     step = line / BINS_PER_LINE if line > 0 else 500.0
     top = step * BINS_PER_LINE * LINES
     edges = [float("-inf"), *(step * i for i in range(BINS_PER_LINE * LINES + 1)), float("inf")]
-    bins = engine.income_histogram(source, within=prefix, year=year, edges=edges)
+    bins = source.income_histogram(within=prefix, year=year, edges=edges)
     shown = [(max(lo, -step), min(hi, top + step), n) for lo, hi, n in bins]
     # An empty open bin says nothing: leave it off.
     return [b for b in shown if b[2] or (b[0] >= 0 and b[1] <= top)]
 
 
-def _causes(source: engine.Source, prefix: str, year: int) -> list[tuple[str, int, int]]:
+def _causes(source: figures_memo.Registry, prefix: str, year: int) -> list[tuple[str, int, int]]:
     names = {cause.code: str(cause) for cause in Cause.objects.all()}
-    rows = engine.cause_counts(source, within=prefix, year=year)
+    rows = source.cause_counts(within=prefix, year=year)
     return sorted(((names.get(code or "", code or "—"), households, persons)
                    for code, households, persons in rows if households),
                   key=lambda row: (-row[2], row[0]))

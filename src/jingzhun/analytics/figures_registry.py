@@ -9,6 +9,8 @@ from jingzhun.identification import incidence as inc
 from jingzhun.identification.incidence import Incidence
 from jingzhun.policy import queries as policy
 
+from . import figures_memo
+
 
 @dataclass(frozen=True)
 class Counts:
@@ -21,9 +23,15 @@ def this_year() -> int:
     return clock.today().year
 
 
-def incidence(prefix: str, years: list[int], year: int, lengths: list[int]) -> Counts:
+def incidence(prefix: str, years: list[int], year: int, lengths: list[int], stamp: str) -> Counts:
     """Incidence of the area in each of `years`, and of its parts (code prefixes of each of `lengths`
-    digits) in `year`: the status trails read once for all of them."""
+    digits) in `year`: the status trails read once for all of them, and remembered while the registry's
+    `stamp` and the rural population stay the same."""
+    key = ("incidence", stamp, figures_memo.population_stamp(), prefix, tuple(years), year, tuple(lengths))
+    return figures_memo.remembered(key, lambda: _incidence(prefix, years, year, lengths))
+
+
+def _incidence(prefix: str, years: list[int], year: int, lengths: list[int]) -> Counts:
     found = inc.poor_households(prefix, years)
     own = inc.tally(prefix, years, len(prefix), found)
     in_year = {year: found.get(year, {})}
