@@ -8,6 +8,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from jingzhun.areas.models import Role
+from jingzhun.registry import actions as registry
 from tests.conftest import GUYUAN, JIQIANG, PROVINCE, VILLAGE_A, VILLAGE_B, VILLAGE_C, XIJI, YANCHI, _user
 
 from . import test_figures
@@ -129,5 +130,18 @@ def test_the_measures_are_explained_in_chinese_and_in_english(client, cast, regi
     assert "illness" in english  # the causes chart's labels
     table = re.search(r'<table class="compact measures".*?</table>', english, re.S).group(0)
     assert re.findall(r"<th class=\"num\"[^>]*>(\w+)</th>", table) == [
-        "P0", "P1", "P2", "W", "S", "G", "H", "A", "M0"]
-    assert "<td>2019</td>" in table and "0.6250" in table  # P0 = 5 of 8 persons
+        "households", "P0", "P1", "P2", "W", "S", "G", "H", "A", "M0"]
+    row = re.search(r'<tr data-year="2019".*?</tr>', table, re.S).group(0)
+    assert "<td>2019</td>" in row and '<td class="num">4</td>' in row
+    assert "0.6250" in row  # P0 = 5 of 8 persons
+
+
+def test_a_year_just_begun_is_marked_in_the_table_and_left_out_of_the_trend(client, cast, region):
+    registry.record_income(region["h1"], 2020, actor=cast["county"], wages=9000)
+    client.force_login(cast["county"])
+    html = client.get(url(XIJI)).content.decode()
+    assert '<option value="2019" selected>' in html and '<option value="2020">' in html
+    assert re.search(r'<tr data-year="2020" class=" partial"><td>2020\*</td>', html)
+    assert 'id="partial-years"' in html
+    trend = re.search(r'<section class="panel" id="trend">.*?</section>', html, re.S).group(0)
+    assert ">2019<" in trend and ">2020<" not in trend

@@ -87,17 +87,29 @@ def tiles(found: Figures) -> list[Tile]:
 
 
 def trend_chart(found: Figures):
-    rates = dict(found.incidence_by_year)
+    """The full years only: a year just begun would draw its handful of households as the area's."""
+    rates, full = dict(found.incidence_by_year), found.full_years
+    rows = [row for row in found.by_year if row.year in full]
     return charts.line_chart([
         (_("poverty incidence"), [(y, float(rates[y].rate) if rates.get(y) and rates[y].rate is not None
-                                   else None) for y in found.years]),
-        (_("income poverty headcount P0"), [(row.year, row.p0) for row in found.by_year]),
-        (_("multidimensional poverty M0"), [(row.year, row.af_m0) for row in found.by_year]),
+                                   else None) for y in full]),
+        (_("income poverty headcount P0"), [(row.year, row.p0) for row in rows]),
+        (_("multidimensional poverty M0"), [(row.year, row.af_m0) for row in rows]),
     ], percent=True, title=_("Poverty over the years"))
 
 
-def measures_rows(found: Figures) -> list[tuple[int, list[str]]]:
-    return [(row.year, [number(getattr(row, name)) for name, _s, _t in MEASURES]) for row in found.by_year]
+@dataclass(frozen=True)
+class MeasuresRow:
+    year: int
+    households: int
+    full: bool  # incomes of most households recorded (see figures.full_years)
+    values: list[str]
+
+
+def measures_rows(found: Figures) -> list[MeasuresRow]:
+    full = set(found.full_years)
+    return [MeasuresRow(row.year, row.households, row.year in full,
+                        [number(getattr(row, name)) for name, _s, _t in MEASURES]) for row in found.by_year]
 
 
 def deprivation_note() -> str:

@@ -49,6 +49,11 @@ class Figures:
     def incidence(self) -> Incidence | None:
         return dict(self.incidence_by_year).get(self.year)
 
+    @property
+    def full_years(self) -> list[int]:
+        """The years whose incomes cover most households (see full_years): a trend's points."""
+        return full_years(self.by_year)
+
 
 def child_level(level: str) -> str | None:
     index = LEVEL_ORDER.index(level)
@@ -66,8 +71,9 @@ def figures(area_code: str, year: int | None = None) -> Figures:
         year = default_year(by_year)
     below = child_level(area.level)
     map_level = Level.COUNTY if area.level in (Level.PROVINCE, Level.PREFECTURE) else None
-    counts = figures_registry.incidence(prefix, sorted({*years, year}), year,
+    counts = figures_registry.incidence(prefix, sorted({*years, year}),
                                         [PREFIX_LENGTH[lv] for lv in (below, map_level) if lv], source.stamp)
+    poor = counts.poor_ids(year)
     children = _children(source, area, below, year, counts) if below else []
     counties = [] if not map_level else children if map_level == below else \
         _children(source, area, map_level, year, counts)
@@ -80,17 +86,20 @@ def figures(area_code: str, year: int | None = None) -> Figures:
         line=line, causes=_causes(source, prefix, year),
         delivered=figures_help.delivered(prefix, year), funds=figures_help.funds(prefix, year),
         projects=figures_help.projects(prefix, year),
-        helper_coverage=figures_help.helper_coverage(prefix, year, counts.poor_ids),
-        registered_poor_households=len(counts.poor_ids))
+        helper_coverage=figures_help.helper_coverage(prefix, year, poor),
+        registered_poor_households=len(poor))
+
+
+def full_years(by_year: list[AreaYear]) -> list[int]:
+    """The years whose incomes cover at least half as many households as the fullest year's: a year just
+    begun, with a few incomes recorded early, would show a handful of households as the area."""
+    fullest = max((row.households for row in by_year), default=0)
+    return [row.year for row in by_year if row.households * 2 >= fullest]
 
 
 def default_year(by_year: list[AreaYear]) -> int:
-    """The latest year whose incomes cover at least half as many households as the fullest year's: a year
-    just begun, with a few incomes recorded early, would show a handful of households as the area."""
-    if not by_year:
-        return figures_registry.this_year()
-    fullest = max(row.households for row in by_year)
-    return max(row.year for row in by_year if row.households * 2 >= fullest)
+    """The latest of the full years."""
+    return max(full_years(by_year), default=figures_registry.this_year())
 
 
 def _children(source: figures_memo.Registry, area: Area, level: str, year: int,
@@ -99,7 +108,7 @@ def _children(source: figures_memo.Registry, area: Area, level: str, year: int,
     areas = Area.objects.filter(level=level, code__startswith=area.prefix).order_by("code")
     rows = source.measures(level=length, within=area.prefix, years=[year])
     measures = {row.area: row for row in rows}
-    by_code = counts.children.get(length, {})
+    by_code = counts.children(length, year)
     return [Child(child, by_code.get(child.code[:length]), measures.get(child.code[:length]))
             for child in areas]
 

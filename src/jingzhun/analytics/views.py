@@ -37,4 +37,5 @@ def dashboard(request, code: str):
         "deprivation_note": content.deprivation_note(), "charts": content.year_charts(found),
         "map": content.area_map(found), "child_level": fig.child_level(area.level),
         "years": sorted({*found.years, found.year}, reverse=True),
+        "partial_years": sorted(set(found.years) - set(found.full_years)),
     })
