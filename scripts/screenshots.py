@@ -1,6 +1,6 @@
 """Screenshots for the README tour, taken from a running demo in Debian's chromium.
 
-Usage: .venv/bin/python scripts/screenshots.py [http://127.0.0.1:8000] [--only assistance|funds]
+Usage: .venv/bin/python scripts/screenshots.py [http://127.0.0.1:8000] [--only assistance|funds|analytics]
 """
 
 import csv
@@ -64,7 +64,7 @@ def main(base: str, only: str = "") -> None:
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=shutil.which("chromium"), args=ARGS)
         if only:
-            {"assistance": assistance, "funds": funds}[only](browser, base)
+            {"assistance": assistance, "funds": funds, "analytics": analytics}[only](browser, base)
             return
         page = browser.new_context(base_url=base, viewport={"width": 1280, "height": 900},
                                     locale="zh-CN").new_page()
@@ -104,6 +104,7 @@ def main(base: str, only: str = "") -> None:
         procedures(browser, base, page)
         assistance(browser, base)
         funds(browser, base)
+        analytics(browser, base)
         browser.close()
 
 
@@ -159,6 +160,19 @@ def funds(browser, base: str) -> None:
         pdf.write_bytes(page.request.get("/funds/report/account.pdf?year=2019").body())
         subprocess.run(["pdftoppm", "-png", "-r", "70", "-f", "1", "-l", "1", "-singlefile", str(pdf),
                         str(OUT / "26-yearly-account-pdf")], check=True)
+
+
+def analytics(browser, base: str) -> None:
+    """Issue 7's screens: the region's dashboard (its map of counties) as the province's officer, and
+    Xiji's as the county's."""
+    page = browser.new_context(base_url=base, viewport={"width": 1280, "height": 900},
+                               locale="zh-CN").new_page()
+    sign_in(page, "province")
+    page.goto("/analytics/")  # the officer's own area: the region
+    page.screenshot(path=OUT / "27-dashboard-region.png", full_page=True)
+    sign_in(page, "xiji")
+    page.goto("/analytics/")
+    page.screenshot(path=OUT / "28-dashboard-county.png", full_page=True)
 
 
 def procedures(browser, base: str, county) -> None:

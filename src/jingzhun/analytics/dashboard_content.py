@@ -95,7 +95,7 @@ def trend_chart(found: Figures):
                                    else None) for y in full]),
         (_("income poverty headcount P0"), [(row.year, row.p0) for row in rows]),
         (_("multidimensional poverty M0"), [(row.year, row.af_m0) for row in rows]),
-    ], percent=True, title=_("Poverty over the years"))
+    ], percent=True, title=_("Poverty over the years"), width=1000, height=300)
 
 
 @dataclass(frozen=True)
