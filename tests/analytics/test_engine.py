@@ -11,7 +11,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from jingzhun.analytics import engine, measures, pure
+from jingzhun.analytics import engine, engine_gini, measures, pure
 from jingzhun.analytics.engine import Deprivation, Source
 from jingzhun.analytics.frame import CONDITIONS, SCHEMA
 
@@ -163,26 +163,46 @@ def test_cause_counts_are_of_the_registered_poor():
         ("illness", 2, 4), ("disability", 1, 5), ("", 1, 2)]
 
 
-def test_engine_equals_the_pure_path_on_a_random_table_with_lines_varying_in_a_group():
-    rng = np.random.default_rng(7)
-    n = 3000
+def random_table(seed: int, n: int, *, fen: bool = True) -> pa.Table:
+    rng = np.random.default_rng(seed)
     villages = [f"64{rng.integers(1, 3):02d}22{rng.integers(100, 102)}{rng.integers(201, 204)}"
                 for _ in range(n)]
     persons = rng.integers(0, 7, n)
-    rows = pa.table({
+    income = rng.lognormal(8.2, 0.8, n) - 300
+    return pa.table({
         "household_id": np.arange(n), "village": villages,
         "year": rng.choice([2019, 2020], n).astype(np.int16), "persons": persons.astype(np.int16),
-        "income": pa.array(np.round(rng.lognormal(8.2, 0.8, n) - 300, 2), mask=persons == 0),
+        "income": pa.array(np.round(income, 2) if fen else income, mask=persons == 0),
         "line": rng.choice([3747.0, 4000.0], n), "poor": rng.random(n) < 0.3,
         **{name: pa.array(rng.random(n) > 0.1, mask=rng.random(n) < 0.1) for name in CONDITIONS},
         "main_cause": pa.nulls(n, pa.string())}, schema=SCHEMA)
-    for level in (2, 6, 12):
+
+
+def assert_paths_agree(rows: pa.Table, levels=(2, 6, 12)) -> None:
+    for level in levels:
         for weighting in ("persons", "households"):
             ours = engine.measures(Source.arrow(rows), level=level, weighting=weighting)
             theirs = pure.measures(rows, level=level, weighting=weighting)
             assert [(row.area, row.year) for row in ours] == [(row.area, row.year) for row in theirs]
             for mine, other in zip(ours, theirs, strict=True):
                 assert_close(mine, other)
+
+
+def test_engine_equals_the_pure_path_on_a_random_table_with_lines_varying_in_a_group(monkeypatch):
+    # Batches of 97 rows: most groups run across batches, so the running weights carry over.
+    monkeypatch.setattr(engine_gini, "BATCH_ROWS", 97)
+    calls, sorted_sums = [], engine_gini.gini_sums
+    monkeypatch.setattr(engine_gini, "gini_sums", lambda *args: calls.append(1) or sorted_sums(*args))
+    assert_paths_agree(random_table(7, 3000))
+    assert len(calls) == 6  # the sorted path, not the window
+
+
+def test_incomes_not_in_whole_fen_take_the_window_and_agree(monkeypatch):
+    taken = []
+    monkeypatch.setattr(engine_gini, "gini_sums", lambda *args: taken.append(args))
+    assert_paths_agree(random_table(8, 1500, fen=False), levels=(6,))
+    assert taken == []
+    assert not engine_gini.applies(10, fen_exact=True, top=4e8) and engine_gini.applies(10, True, 3e8)
 
 
 def assert_close(mine: engine.AreaYear, other: engine.AreaYear) -> None:
