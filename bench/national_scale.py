@@ -113,8 +113,8 @@ COPY (
     FROM households
   ), rows AS (
     SELECT d.*, y.year, y.line, y.growth,
-      round(exp(ln(6900) + effect + household_effect + y.growth + {year_effect}), 2)
-        * CASE WHEN {u_negative} < 0.002 THEN -0.1 ELSE 1 END AS income
+      round(exp(ln(6900) + effect + household_effect + y.growth + {year_effect})
+        * CASE WHEN {u_negative} < 0.002 THEN -0.1 ELSE 1 END, 2) AS income
     FROM drawn d CROSS JOIN years y
   )
   SELECT CAST(hid AS BIGINT) AS household_id,
@@ -150,6 +150,7 @@ def generate(path: Path, households: int, years: dict[int, float]) -> None:
         causes="[" + ", ".join(f"'{cause}'" for cause in CAUSES) + "]", n_causes=len(CAUSES),
         path=str(temporary).replace("'", "''"), households=households)
     con = duckdb.connect()
+    con.execute("SET enable_progress_bar = false")
     con.register("counties", counties(households))
     con.register("years", year_rows)
     con.execute(sql)
@@ -219,14 +220,15 @@ def main() -> None:
         seconds, _ = best(1, lambda: generate(path, households, years))
         print(f"generated   {path} in {seconds:.1f} s")
     with duckdb.connect() as con:
-        rows, people, poor = con.execute(
-            f"SELECT count(*), sum(persons), sum(persons) FILTER (WHERE income < line) "
-            f"FROM read_parquet('{path}')").fetchone()
+        rows, people, poor, fen = con.execute(
+            f"SELECT count(*), sum(persons), sum(persons) FILTER (WHERE income < line), "
+            f"bool_and(round(income * 100) / 100 = income) FROM read_parquet('{path}')").fetchone()
         counties_found = con.execute(f"SELECT count(DISTINCT substr(village, 1, 6)) "
                                      f"FROM read_parquet('{path}')").fetchone()[0]
     print(f"file        {path.stat().st_size / 2**30:.2f} GiB, {rows:,} rows ({households:,} households × "
           f"{len(years)} years), {people / len(years):,.0f} people a year, {counties_found:,} counties, "
-          f"{poor / people:.1%} of people below the line; lines {json.dumps(years)}")
+          f"{poor / people:.1%} of people below the line; lines {json.dumps(years)}; incomes in whole fen: "
+          f"{fen} (the engine's sorted Gini, else its window)")
     with duckdb.connect() as con:
         threads = con.execute("SELECT current_setting('threads')").fetchone()[0]
     print(f"threads     DuckDB {threads} (default: one per core)")

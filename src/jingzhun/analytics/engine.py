@@ -109,6 +109,7 @@ def _connect(source: Source | None) -> duckdb.DuckDBPyConnection:
         from . import snapshot  # Django and the database only when the snapshot is wanted
         source = Source.parquet(snapshot.path())
     con = duckdb.connect()
+    con.execute("SET enable_progress_bar = false")  # no bar on a server's stderr
     if source.table is not None:
         con.register("registry", source.table)
     else:
