@@ -163,6 +163,25 @@ def test_cause_counts_are_of_the_registered_poor():
         ("illness", 2, 4), ("disability", 1, 5), ("", 1, 2)]
 
 
+def test_the_registered_poor_are_counted_income_or_not_the_measures_only_with_an_income():
+    rows = table({"income": 100.0, "poor": True, "persons": 2, "main_cause": "illness"},
+                 {"income": None, "poor": True, "persons": 3, "main_cause": "illness"},
+                 {"income": None, "persons": 4},
+                 {"income": None, "poor": True, "persons": 0},  # nobody registered: in no count
+                 {"income": None, "poor": True, "village": YANCHI})  # Yanchi: no income recorded
+    [row] = engine.measures(Source.arrow(rows), level=6)  # no AreaYear for Yanchi
+    assert (row.area, row.households, row.persons, row.registered_poor_households,
+            row.registered_poor_persons) == ("640422", 1, 2, 2, 5)
+    assert (row.p0, row.mean_income, row.af_h) == (1.0, 100.0, 0.0)  # income alone: 1/6 < k
+    assert engine.registered_poor(Source.arrow(rows), lengths=[2, 6]) == {
+        2: {("64", 2019): (3, 6)}, 6: {("640422", 2019): (2, 5), ("640323", 2019): (1, 1)}}
+    assert engine.registered_poor(Source.arrow(rows), lengths=[6], within="6403", years=[2020]) == {6: {}}
+    assert engine.registered_poor_ids(Source.arrow(rows), within="6404", year=2019).tolist() == [1, 2]
+    assert engine.cause_counts(Source.arrow(rows), within="64", year=2019) == [("illness", 2, 5), ("", 1, 1)]
+    assert engine.years(Source.arrow(rows)) == [2019]
+    assert_paths_agree(rows, levels=(2, 6))
+
+
 def random_table(seed: int, n: int, *, fen: bool = True) -> pa.Table:
     rng = np.random.default_rng(seed)
     villages = [f"64{rng.integers(1, 3):02d}22{rng.integers(100, 102)}{rng.integers(201, 204)}"
@@ -172,7 +191,9 @@ def random_table(seed: int, n: int, *, fen: bool = True) -> pa.Table:
     return pa.table({
         "household_id": np.arange(n), "village": villages,
         "year": rng.choice([2019, 2020], n).astype(np.int16), "persons": persons.astype(np.int16),
-        "income": pa.array(np.round(income, 2) if fen else income, mask=persons == 0),
+        # Nobody registered, or (one household in eight) no income recorded: no per-person income.
+        "income": pa.array(np.round(income, 2) if fen else income,
+                           mask=(persons == 0) | (rng.random(n) < 1 / 8)),
         "line": rng.choice([3747.0, 4000.0], n), "poor": rng.random(n) < 0.3,
         **{name: pa.array(rng.random(n) > 0.1, mask=rng.random(n) < 0.1) for name in CONDITIONS},
         "main_cause": pa.nulls(n, pa.string())}, schema=SCHEMA)

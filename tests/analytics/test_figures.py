@@ -16,6 +16,7 @@ from jingzhun.areas.models import Area, Population, Role
 from jingzhun.assistance import actions as assistance
 from jingzhun.funds import actions as funds
 from jingzhun.funds.models import Project
+from jingzhun.identification import incidence as inc
 from jingzhun.identification.incidence import Incidence
 from jingzhun.registry import actions as registry
 from tests.conftest import JIQIANG, PROVINCE, VILLAGE_A, VILLAGE_B, VILLAGE_C, XIJI, YANCHI, _user
@@ -171,3 +172,44 @@ def test_figures_follow_the_registry_and_the_population_as_they_change(region, c
     assert changed.current.p0 == pytest.approx(3 / 8)  # h4's income rose above the line
     Population.objects.filter(area_id=VILLAGE_B, year=YEAR).update(persons=70)
     assert figures(XIJI, YEAR).incidence == Incidence(9, 170)
+
+
+def test_the_registered_poor_without_an_income_are_counted_as_identification_counts_them(
+        region, cast, make_household):
+    """A poor household registered in Jiqiang with no Income record at all: the incidence, the causes and
+    the helper coverage (from the snapshot) count it as identification.incidence does, at every level; the
+    measures do not (households measured are those with an income)."""
+    xiji = cast["county"]
+    unrecorded = make_household(VILLAGE_B, actor=xiji, size=3, main_cause="disability", status="poor")
+    assistance.assign_helper(unrecorded, _user("helper_c", Role.HELPER, VILLAGE_B), actor=xiji,
+                             started_on=datetime.date(2019, 1, 1))
+    prefix = XIJI[:6]
+    found = figures(XIJI, YEAR)
+    poor = inc.poor_households(prefix, [YEAR])[YEAR]
+    assert unrecorded.pk in poor and found.incidence == inc.incidence(XIJI, YEAR) == Incidence(10, 150)
+    assert found.registered_poor_households == len(poor) == 4
+    assert found.helper_coverage == (4, 2)
+    assert sum(households for _label, households, _persons in found.causes) == 4
+    assert sum(persons for _label, _households, persons in found.causes) == 10
+    row = found.current
+    assert (row.households, row.persons) == (4, 8)  # measured: h1 to h4, incomes recorded
+    assert (row.registered_poor_households, row.registered_poor_persons) == (4, 10)
+    by_township = inc.tally(prefix, [YEAR], 9)
+    for child in found.children:
+        assert child.incidence == by_township.get((child.area.code[:9], YEAR)), child.area.code
+    by_village = inc.tally(JIQIANG[:9], [YEAR], 12)
+    for child in figures(JIQIANG, YEAR).children:
+        assert child.incidence == by_village.get((child.area.code, YEAR)), child.area.code
+    by_county = inc.tally("64", [YEAR], 6)
+    for child in figures(PROVINCE, YEAR).counties:
+        assert child.incidence == by_county.get((child.area.code[:6], YEAR)), child.area.code
+
+
+def test_a_year_without_incomes_anywhere_is_counted_from_the_status_trails(region, cast, make_household):
+    """The snapshot holds the years with incomes (2018, 2019 here); 2017's registered poor come from
+    identification.incidence: h1, h2 and h4 (h3 exited, with no status event: its status then is its status
+    now, as incidence reads it)."""
+    found = figures(XIJI, 2017)
+    poor = inc.poor_households(XIJI[:6], [2017])[2017]
+    assert found.registered_poor_households == len(poor) == 3
+    assert found.helper_coverage == (3, 0)  # the helpers started in 2018

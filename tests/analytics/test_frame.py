@@ -1,7 +1,9 @@
-"""The registry as an Arrow table, built through the registry's actions: persons at each year end,
-per-person income to the fen (half up, as registry.rules), living conditions or null, the line of the
-year, registered poor at the year end as identification.incidence reads the status trail; the same rows
-read through ADBC from a file copy of the database."""
+"""The registry as an Arrow table, built through the registry's actions: a row for every household
+registered by the end of each year with incomes (its income null when it has no Income record that year)
+and for every Income record; persons at each year end, per-person income to the fen (half up, as
+registry.rules), living conditions or null, the line of the year, registered poor at the year end as
+identification.incidence reads the status trail; the same rows read through ADBC from a file copy of the
+database."""
 
 import datetime
 import sqlite3
@@ -47,7 +49,12 @@ def built(cast, make_household):
     elsewhere = make_household(VILLAGE_C, actor=other, size=2)
     registry.record_income(elsewhere, 2020, actor=other, wages="7001", property_income="0.01")
     registry.record_conditions(elsewhere, 2020, actor=other, food_secure=False)
-    return {"growing": growing, "exited": exited, "late": late, "elsewhere": elsewhere}
+    # Its only member leaves in 2016: an income of 2016 but nobody to share it, then no one registered.
+    emptied = make_household(VILLAGE_C, actor=other, head_name="马空")
+    registry.record_income(emptied, 2016, actor=other, wages="500")
+    registry.close_member(emptied.members.get(), actor=other, left_on=datetime.date(2016, 5, 1),
+                          reason="died")
+    return {"growing": growing, "exited": exited, "late": late, "elsewhere": elsewhere, "emptied": emptied}
 
 
 def rows(table: pa.Table) -> dict[tuple[int, int], dict]:
@@ -74,6 +81,8 @@ def test_income_per_person_is_the_registry_rule_to_the_fen(built):
     # Costs above takings: -3000.02 / 2 = -1500.01; the rule's Decimal agrees on every row.
     assert found[(exited, 2015)]["income"] == -1500.01
     for row in found.values():
+        if row["income"] is None:
+            continue
         household = next(h for h in built.values() if h.pk == row["household_id"])
         net = household.incomes.get(year=row["year"]).net_income
         assert Decimal(str(row["income"])) == net_income_per_person(net, row["persons"])
@@ -101,10 +110,30 @@ def test_poor_at_each_year_end_as_incidence_reads_the_trail(built):
     assert not found[(pk["late"], 2016)]["poor"]  # not yet registered
     assert found[(pk["late"], 2017)]["poor"] is False  # closed at the stroke of midnight
     assert all(found[(pk["growing"], year)]["poor"] for year in (2015, 2016, 2017))
-    for year in range(2015, 2021):
-        poor = set(incidence.poor_households("", [year])[year])
-        assert {h for (h, y), row in found.items() if y == year and row["poor"]} == \
-            poor & {h for h, y in found if y == year}
+    # Every household registered by the year's end is there, income or not: the registered poor with
+    # anyone registered are incidence's, to the person, in every year with incomes.
+    for year in (2015, 2016, 2017, 2020):
+        poor = incidence.poor_households("", [year])[year]
+        assert {h: row["persons"] for (h, y), row in found.items()
+                if y == year and row["poor"] and row["persons"]} == \
+            {h: persons for h, (_village, persons) in poor.items() if persons}
+
+
+def test_registered_households_without_an_income_are_rows_with_a_null_income(built):
+    found = rows(frame.registry_table())
+    pk = {name: household.pk for name, household in built.items()}
+    # Registered and poor in 2020, no income recorded then: counted, not measured.
+    assert {name: found[(pk[name], 2020)]["income"] for name in ("growing", "exited", "late")} == \
+        dict.fromkeys(("growing", "exited", "late"))
+    assert (found[(pk["growing"], 2020)]["persons"], found[(pk["growing"], 2020)]["poor"]) == (3, True)
+    assert found[(pk["exited"], 2020)]["poor"] is False
+    assert found[(pk["growing"], 2020)]["line"] == LINES[2020]
+    # Registered since 2014 but the years are those with an income anywhere: none of 2014, 2018, 2019.
+    assert {year for _h, year in found} == {2015, 2016, 2017, 2020}
+    assert (pk["elsewhere"], 2015) in found and found[(pk["elsewhere"], 2015)]["income"] is None
+    # Nobody registered: its income of 2016 has no per-person value; later years have no row.
+    assert (found[(pk["emptied"], 2016)]["persons"], found[(pk["emptied"], 2016)]["income"]) == (0, None)
+    assert [year for h, year in found if h == pk["emptied"]] == [2015, 2016]
 
 
 def test_main_cause_or_null(built):
@@ -114,10 +143,13 @@ def test_main_cause_or_null(built):
 
 
 def test_within_and_years_filter_rows(built):
-    table = frame.registry_table(within="640422", years=[2016, 2020])
+    table = frame.registry_table(within="640422", years=[2016, 2019, 2020])
+    pk = {name: household.pk for name, household in built.items()}
     assert set(zip(table["household_id"].to_pylist(), table["year"].to_pylist(), strict=True)) == {
-        (built["growing"].pk, 2016), (built["exited"].pk, 2016), (built["late"].pk, 2016)}
-    assert frame.registry_table(within="640323")["household_id"].to_pylist() == [built["elsewhere"].pk]
+        (pk["growing"], 2016), (pk["exited"], 2016), (pk["late"], 2016),
+        (pk["growing"], 2020), (pk["exited"], 2020), (pk["late"], 2020)}
+    assert set(frame.registry_table(within="640323", years=[2020])["household_id"].to_pylist()) == {
+        pk["elsewhere"]}
     assert frame.registry_table(years=[]).num_rows == 0
     with pytest.raises(ValueError):
         frame.registry_table(within="64' OR 1=1 --")

@@ -2,11 +2,16 @@
 Arrow table from frame.registry_table, or a Parquet file such as the snapshot). The second path,
 pure.measures, computes the same figures with analytics.measures group by group; tests hold them equal.
 
-What is counted: a row is a household in a year with an Income record and at least one member
-registered at that year's end (a household with nobody registered has no per-person income, so it is in
-no figure, not even the counts of households). Weights are the persons of the household ("persons",
-the default) or 1 ("households"). Registered poor households and persons are counted, whatever the
-weighting. Figures follow analytics.measures' conventions:
+What is counted: the rows are households in years (frame.SCHEMA); a household with nobody registered at
+a year's end has no per-person income and is in no figure. Two counts, over two sets of rows:
+- `households` and `persons` (and every measure) are of the households with an income that year: the
+  population measured. Weights are their persons ("persons", the default) or 1 ("households").
+- `registered_poor_households` and `_persons` are of every household registered poor at the year end,
+  whether its income is recorded or not: the registry's own count, identification.incidence's numerator
+  (the snapshot holds every household registered by a year's end, income or not). So the registered poor
+  can outnumber the households measured, and an area and year with no income recorded has no AreaYear:
+  registered_poor() counts its registered poor alone.
+Figures follow analytics.measures' conventions:
 
 - FGT: poor when income < line strictly; gap (line - income) / line, not capped for negative incomes.
 - Watts: incomes below 1 yuan raised to 1 before ln(line / income).
@@ -189,11 +194,45 @@ def income_histogram(source: Source | None = None, *, within: str, year: int,
 
 def cause_counts(source: Source | None = None, *, within: str, year: int) -> list[tuple[str, int, int]]:
     """(main cause, households, persons) of the registered poor at the end of `year` under `within`, the
-    most households first (a household without a main cause under ""); households counted as in
-    measures."""
+    most households first (a household without a main cause under ""): every registered poor household
+    with anyone registered, its income recorded or not (as registered_poor)."""
     sql = (f"SELECT coalesce(main_cause, '') AS cause, count(*) AS households, sum(persons) AS persons "
-           f"FROM registry WHERE {engine_sql.where(within, [year])} AND poor "
+           f"FROM registry WHERE {engine_sql.where(within, [year], measured=False)} AND poor "
            f"GROUP BY cause ORDER BY households DESC, persons DESC, cause")
     with _connect(source) as con:
         rows = con.execute(sql).fetchall()
     return [(cause, int(households), int(persons)) for cause, households, persons in rows]
+
+
+def registered_poor(source: Source | None = None, *, lengths: Iterable[int], within: str = "",
+                    years: Iterable[int] | None = None) -> dict[int, dict[tuple[str, int], tuple[int, int]]]:
+    """{length: {(code prefix, year): (households, persons)}} of the households registered poor at each
+    year end under `within`, grouped by code prefixes of each of `lengths` digits: every such household with
+    anyone registered then, its income recorded or not (identification.incidence's count)."""
+    found: dict[int, dict[tuple[str, int], tuple[int, int]]] = {}
+    where = engine_sql.where(within, years, measured=False)
+    with _connect(source) as con:
+        for length in sorted(set(lengths)):
+            if length not in range(13):
+                raise ValueError("a code prefix has 0 to 12 digits")
+            rows = con.execute(f"SELECT substr(village, 1, {length}) AS area, year, count(*), sum(persons) "
+                               f"FROM registry WHERE {where} AND poor GROUP BY area, year").fetchall()
+            found[length] = {(area, int(year)): (int(households), int(persons))
+                             for area, year, households, persons in rows}
+    return found
+
+
+def registered_poor_ids(source: Source | None = None, *, within: str, year: int) -> np.ndarray:
+    """The ids of the households registered_poor counts in `year` under `within`, ascending."""
+    sql = (f"SELECT household_id FROM registry WHERE {engine_sql.where(within, [year], measured=False)} "
+           f"AND poor ORDER BY household_id")
+    with _connect(source) as con:
+        found = con.execute(sql).fetchnumpy()["household_id"]
+    return np.asarray(found, np.int64)
+
+
+def years(source: Source | None = None) -> list[int]:
+    """The years the rows hold (the snapshot's: every year with an Income record anywhere)."""
+    with _connect(source) as con:
+        return [int(year) for (year,) in con.execute("SELECT DISTINCT year FROM registry ORDER BY year")
+                .fetchall()]

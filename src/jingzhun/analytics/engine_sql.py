@@ -15,11 +15,13 @@ K_TOLERANCE = 1e-9  # as analytics.measures: float sums of weights can fall a ha
 PREFIX = re.compile(r"\d{0,12}")  # an area code's prefix, inlined into SQL only once it matches
 
 
-def where(within: str, years: Iterable[int] | None) -> str:
-    """Rows counted (persons at the year end, so an income per person), under the prefix, in the years."""
+def where(within: str, years: Iterable[int] | None, *, measured: bool = True) -> str:
+    """Rows counted under the prefix in the years: households with anyone registered at the year end and,
+    when `measured`, an income that year (so an income per person); else every one of them (the registered
+    poor are counted whether their income is recorded or not)."""
     if not PREFIX.fullmatch(within):
         raise ValueError(f"an area code prefix is digits only: {within!r}")
-    found = "persons > 0 AND income IS NOT NULL"
+    found = "persons > 0 AND income IS NOT NULL" if measured else "persons > 0"
     if within:
         found += f" AND starts_with(village, '{within}')"
     if years is not None:
@@ -41,8 +43,10 @@ def group(level: int) -> str:
     return f"CAST(substr(village, 1, {level}) AS BIGINT) * 10000 + year"
 
 
+# Over every household with anyone registered: the registered poor are counted whatever their income; the
+# rest only where an income is recorded (w and y null otherwise, so sums and counts skip the row).
 SUMS_SQL = """
-SELECT g, count(*) AS households, sum(persons) AS persons,
+SELECT g, count(y) AS households, sum(persons) FILTER (WHERE y IS NOT NULL) AS persons,
   count(*) FILTER (WHERE poor) AS poor_households,
   coalesce(sum(persons) FILTER (WHERE poor), 0) AS poor_persons,
   sum(w) AS total_w, sum(w * y) AS total_wy,
@@ -57,10 +61,11 @@ SELECT g, count(*) AS households, sum(persons) AS persons,
   bool_and(round(y * 100) / 100 = y) AS fen_exact, max(abs(y)) AS top
 FROM (
   SELECT *, {score} AS score FROM (
-    SELECT {group} AS g, CAST({weight} AS DOUBLE) AS w, income AS y, line AS z, persons, poor,
-      income < line AS d0, {deprived}
+    SELECT {group} AS g, CASE WHEN income IS NOT NULL THEN CAST({weight} AS DOUBLE) END AS w, income AS y,
+      line AS z, persons, poor, income < line AS d0, {deprived}
     FROM registry WHERE {where}))
 GROUP BY g
+HAVING count(y) > 0
 ORDER BY g
 """
 
@@ -77,7 +82,7 @@ def sums_sql(level: int, within: str, years, weighting: str, weights: tuple[floa
     censored = ",\n  ".join(f"sum(w) FILTER (WHERE score >= {cut} AND d{j}) AS censored{j}"
                             for j in range(len(INDICATORS)))
     return SUMS_SQL.format(group=group(level), weight=weight(weighting), deprived=deprived,
-                           where=where(within, years), score=score, k=cut, censored=censored)
+                           where=where(within, years, measured=False), score=score, k=cut, censored=censored)
 
 
 # The running sum packs two integer weights in one BIGINT: the weight so far in the low 32 bits and the

@@ -1,7 +1,8 @@
-"""Everything an area's dashboard and its yearly report show, for one year: the measures over the years
-(the engine, over the Parquet snapshot), poverty incidence (identification.incidence, the registry's own
-count), the next level down, the income distribution, causes, and the help and money that reached the
-area (figures_help). The caller has checked the reader may see the area: nothing here is scoped."""
+"""Everything an area's dashboard and its yearly report show, for one year: the measures over the years (the
+engine, over the Parquet snapshot), poverty incidence (the registered poor as identification.incidence
+counts them, from the same snapshot: figures_registry), the next level down, the income distribution,
+causes, and the help and money that reached the area (figures_help). The caller has checked the reader may
+see the area: nothing here is scoped."""
 
 from dataclasses import dataclass
 from decimal import Decimal
@@ -38,7 +39,7 @@ class Figures:
     helper_coverage: tuple[int, int]  # registered poor households at the year end, those with a helper
     # Counties inside a province or prefecture, for the map (the province's children are prefectures).
     counties: list[Child] = ()
-    registered_poor_households: int = 0  # at the year end, from the registry's status trails
+    registered_poor_households: int = 0  # at the year end, with anyone registered (figures_registry)
 
     @property
     def current(self) -> AreaYear | None:
@@ -71,9 +72,9 @@ def figures(area_code: str, year: int | None = None) -> Figures:
         year = default_year(by_year)
     below = child_level(area.level)
     map_level = Level.COUNTY if area.level in (Level.PROVINCE, Level.PREFECTURE) else None
-    counts = figures_registry.incidence(prefix, sorted({*years, year}),
-                                        [PREFIX_LENGTH[lv] for lv in (below, map_level) if lv], source.stamp)
-    poor = counts.poor_ids(year)
+    counts = figures_registry.incidence(source, prefix, sorted({*years, year}),
+                                        [PREFIX_LENGTH[lv] for lv in (below, map_level) if lv])
+    poor = figures_registry.poor_ids(source, counts, prefix, year)
     children = _children(source, area, below, year, counts) if below else []
     counties = [] if not map_level else children if map_level == below else \
         _children(source, area, map_level, year, counts)
@@ -87,7 +88,7 @@ def figures(area_code: str, year: int | None = None) -> Figures:
         delivered=figures_help.delivered(prefix, year), funds=figures_help.funds(prefix, year),
         projects=figures_help.projects(prefix, year),
         helper_coverage=figures_help.helper_coverage(prefix, year, poor),
-        registered_poor_households=len(poor))
+        registered_poor_households=counts.households.get(year, 0))
 
 
 def full_years(by_year: list[AreaYear]) -> list[int]:

@@ -1,11 +1,12 @@
 """The registry's figures remembered in the process while the registry stays as it was.
 
 Each dashboard reads the measures over the years (the engine over the snapshot, 1.4 s for the province of a
-200,000-household registry) and the incidence from the status trails (7 s): figures that change only when
-the registry does. The snapshot's stamp says when that is (snapshot.py: counts, largest ids and latest
-moments of the registry's tables and the audit trail, which every action writes), so results are kept under
-the stamp the file was built from; incidence adds the rural population's own signature, which the stamp
-does not cover. A changed registry gives a new stamp, and the old entries age out of the bounded memo.
+200,000-household registry) and the registered poor behind the incidence (the snapshot too): figures that
+change only when the registry does. The snapshot's stamp says when that is (snapshot.py: counts, largest
+ids and latest moments of the registry's tables and the audit trail, which every action writes), so results
+are kept under the stamp the file was built from; incidence adds the rural population's own signature,
+which the stamp does not cover. A changed registry gives a new stamp, and the old entries age out of the
+bounded memo.
 """
 
 import threading
@@ -85,6 +86,17 @@ class Registry:
     def cause_counts(self, **args) -> list[tuple[str, int, int]]:
         return list(remembered(("causes", self.stamp, _key(args)),
                                lambda: engine.cause_counts(self.source, **args)))
+
+    def registered_poor(self, **args) -> dict[int, dict[tuple[str, int], tuple[int, int]]]:
+        return remembered(("registered_poor", self.stamp, _key(args)),
+                          lambda: engine.registered_poor(self.source, **args))
+
+    def registered_poor_ids(self, **args):
+        return remembered(("registered_poor_ids", self.stamp, _key(args)),
+                          lambda: frozenset(engine.registered_poor_ids(self.source, **args).tolist()))
+
+    def years(self) -> list[int]:
+        return list(remembered(("years", self.stamp), lambda: engine.years(self.source)))
 
 
 def registry() -> Registry:

@@ -1,8 +1,11 @@
-"""The registry as an Arrow table: one row per household and year with an Income record.
+"""The registry as an Arrow table: one row per household and year, for each year with an Income record
+anywhere: every household registered by that year's end with anyone registered then, its income recorded
+or not (the registered poor are counted whether or not their income is known), and every household with an
+Income record that year (also one registered later, or with nobody registered then).
 
 Columns (see SCHEMA): household_id, village (12 digits), year, persons (members registered at that year's
 end), income (net income per person in yuan, to the fen, half up, as registry.rules rounds it; null when
-nobody is registered), line (the poverty line of that year where the household lives), poor (registered
+nobody is registered or no Income record exists that year), line (the poverty line of that year where the household lives), poor (registered
 poor, status poor or returned, at that year's end, read from the status trail as
 identification.incidence reads it; False for a year before the household was registered), the five
 "no worries / guarantees" of that year's LivingConditions (True = secure; null without a record; water,
@@ -46,31 +49,47 @@ SCHEMA = pa.schema([
 _END = year_end(2000).astimezone(UTC)
 assert (_END.year, _END.month, _END.day, _END.minute) == (2000, 12, 31, 0)
 _DIALECTS = {
-    "sqlite": {"day": "printf('%04d-12-31', i.year)",
-               "end": f"printf('%04d-12-31 {_END:%H:%M:%S}', i.year)"},
-    "postgresql": {"day": "make_date(i.year, 12, 31)",
-                   "end": f"make_timestamptz(i.year, 12, 31, {_END.hour}, 0, 0, 'UTC')"},
+    "sqlite": {"day": "printf('%04d-12-31', {year})",
+               "end": f"printf('%04d-12-31 {_END:%H:%M:%S}', {{year}})"},
+    "postgresql": {"day": "make_date({year}, 12, 31)",
+                   "end": f"make_timestamptz({{year}}, 12, 31, {_END.hour}, 0, 0, 'UTC')"},
 }
 _MONEY = ("wages", "production_income", "property_income", "family_planning_award", "subsistence_allowance",
           "five_guarantee_support", "pension", "ecological_compensation", "other_transfers")
-_STATUS_EVENTS = ("FROM registry_auditevent e WHERE e.household_id = i.household_id "
+_STATUS_EVENTS = ("FROM registry_auditevent e WHERE e.household_id = h.id "
                   "AND e.action = 'status' AND e.field = 'status'")
 
-SQL = """
-SELECT i.household_id, h.village_id AS village, i.year,
-  (SELECT COUNT(*) FROM registry_member m WHERE m.household_id = i.household_id
+# The rows: every household registered by a year's end, for each year with any Income record, and every
+# household with an Income record for a year before it was registered; those with nobody registered at
+# the year end and no income are dropped by the outer WHERE. {year} is the row's year in each block. The
+# years are materialized once: left as a co-routine, SQLite 3.53 reruns their DISTINCT for every household.
+COLUMNS = """
+  SELECT h.id AS household_id, h.village_id AS village, {year} AS year,
+  (SELECT COUNT(*) FROM registry_member m WHERE m.household_id = h.id
      AND m.joined_on <= {day} AND (m.left_on IS NULL OR m.left_on > {day})) AS persons,
-  {net} AS net_fen,
-  CASE WHEN h.registered_year <= i.year AND COALESCE(
+  CASE WHEN i.id IS NULL THEN 0 ELSE 1 END AS has_income,
+  CASE WHEN i.id IS NULL THEN 0 ELSE {net} END AS net_fen,
+  CASE WHEN h.registered_year <= {year} AND COALESCE(
     (SELECT e.new {events} AND e.at <= {end} ORDER BY e.at DESC, e.id DESC LIMIT 1),
     (SELECT e.old {events} ORDER BY e.at, e.id LIMIT 1),
     h.status) IN ({poor}) THEN 1 ELSE 0 END AS poor,
   {conditions},
   COALESCE(h.main_cause_id, '') AS main_cause
-FROM registry_income i
-JOIN registry_household h ON h.id = i.household_id
-LEFT JOIN registry_livingconditions c ON c.household_id = i.household_id AND c.year = i.year
-WHERE h.village_id LIKE '{within}%'{years}
+"""
+SQL = """
+WITH years AS MATERIALIZED (SELECT DISTINCT year FROM registry_income)
+SELECT * FROM ({registered}
+  FROM registry_household h
+  JOIN years y ON h.registered_year <= y.year
+  LEFT JOIN registry_income i ON i.household_id = h.id AND i.year = y.year
+  LEFT JOIN registry_livingconditions c ON c.household_id = h.id AND c.year = y.year
+  WHERE h.village_id LIKE '{within}%'{cell_years}
+UNION ALL {early}
+  FROM registry_income i
+  JOIN registry_household h ON h.id = i.household_id
+  LEFT JOIN registry_livingconditions c ON c.household_id = i.household_id AND c.year = i.year
+  WHERE h.registered_year > i.year AND h.village_id LIKE '{within}%'{income_years}
+) r WHERE r.persons > 0 OR r.has_income = 1
 """
 
 
@@ -83,13 +102,19 @@ def _sql(vendor: str, within: str, years: Iterable[int] | None) -> str:
     conditions = ",\n  ".join(
         f"CASE WHEN c.id IS NULL THEN -1 WHEN c.{name}_secure THEN 1 ELSE 0 END AS {name}"
         for name in CONDITIONS)
-    year_filter = ""
+    wanted = ""
     if years is not None:
-        wanted = sorted({int(year) for year in years})
-        year_filter = f" AND i.year IN ({', '.join(map(str, wanted or [-1]))})"
-    return SQL.format(day=dialect["day"], end=dialect["end"], net=net, events=_STATUS_EVENTS,
-                      poor=", ".join(f"'{status}'" for status in sorted(POOR_STATUSES)),
-                      conditions=conditions, within=within, years=year_filter)
+        wanted = ", ".join(map(str, sorted({int(year) for year in years}))) or "-1"
+    columns = {"net": net, "poor": ", ".join(f"'{status}'" for status in sorted(POOR_STATUSES)),
+               "conditions": conditions}
+
+    def block(year: str) -> str:
+        return COLUMNS.format(year=year, day=dialect["day"].format(year=year), end=dialect["end"].format(
+            year=year), events=_STATUS_EVENTS, **columns)
+
+    return SQL.format(registered=block("y.year"), early=block("i.year"), within=within,
+                      cell_years=f" AND y.year IN ({wanted})" if wanted else "",
+                      income_years=f" AND i.year IN ({wanted})" if wanted else "")
 
 
 def _vendor(database: dict) -> str:
@@ -199,7 +224,7 @@ def _finish(raw: pa.Table) -> pa.Table:
         "village": village,
         "year": year,
         "persons": pa.array(persons, pa.int16()),
-        "income": pa.array(fen / 100, pa.float64(), mask=~counted),
+        "income": pa.array(fen / 100, pa.float64(), mask=~counted | (raw["has_income"].to_numpy() != 1)),
         "line": _lines(village, year),
         "poor": pa.array(raw["poor"].to_numpy() == 1, pa.bool_()),
         **{name: _flag(raw[name]) for name in CONDITIONS},

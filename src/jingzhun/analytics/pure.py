@@ -16,23 +16,27 @@ from .engine import DEFAULT_DEPRIVATION, INDICATORS, LEVELS, PREFIX, AreaYear, D
 def _rows(table: pa.Table, within: str, years: Iterable[int] | None) -> dict[str, np.ndarray]:
     if not PREFIX.fullmatch(within):
         raise ValueError(f"an area code prefix is digits only: {within!r}")
-    keep = pc.and_(pc.greater(table["persons"], 0), pc.is_valid(table["income"]))
-    keep = pc.and_(keep, pc.starts_with(table["village"], within))
+    keep = pc.and_(pc.greater(table["persons"], 0), pc.starts_with(table["village"], within))
     if years is not None:
         keep = pc.and_(keep, pc.is_in(table["year"], pa.array(sorted(set(years)), pa.int16())))
     kept = table.filter(keep)
     columns = {name: kept[name].to_numpy(zero_copy_only=False) for name in
-               ("village", "year", "persons", "income", "line", "poor")}
+               ("village", "year", "persons", "line", "poor")}
+    columns["measured"] = kept["income"].is_valid().to_numpy(zero_copy_only=False)
+    columns["income"] = kept["income"].fill_null(0.0).to_numpy()
     # A condition without a record is not deprived: achievement 1 (secure) unless recorded False.
     for name in INDICATORS[1:]:
         columns[name] = kept[name].fill_null(True).to_numpy(zero_copy_only=False)
     return columns
 
 
-def _group(rows: dict, index: np.ndarray, weighting: str, deprivation: Deprivation) -> dict:
+def _group(rows: dict, every: np.ndarray, weighting: str, deprivation: Deprivation) -> dict:
+    """The figures of one group: the registered poor over all its rows (`every`), the rest over those with
+    an income."""
+    poor, everyone = rows["poor"][every], rows["persons"][every].astype(np.int64)
+    index = every[rows["measured"][every]]
     y, z, persons = rows["income"][index], rows["line"][index], rows["persons"][index].astype(np.int64)
     w = persons.astype(np.float64) if weighting == "persons" else np.ones(len(index))
-    poor = rows["poor"][index]
     try:
         gini = m.gini(y, w)
     except ValueError:  # a mean income that is not positive
@@ -42,7 +46,7 @@ def _group(rows: dict, index: np.ndarray, weighting: str, deprivation: Deprivati
     af = m.alkire_foster(achieved, np.ones(len(INDICATORS)), deprivation.weights, deprivation.k, w)
     return {
         "households": len(index), "persons": int(persons.sum()),
-        "registered_poor_households": int(poor.sum()), "registered_poor_persons": int(persons[poor].sum()),
+        "registered_poor_households": int(poor.sum()), "registered_poor_persons": int(everyone[poor].sum()),
         "mean_income": float(np.dot(w, y) / w.sum()),
         "p0": m.headcount(y, z, w), "p1": m.poverty_gap(y, z, w), "p2": m.squared_gap(y, z, w),
         "watts": m.watts(y, z, w), "sen": m.sen(y, z, w), "gini": gini,
@@ -67,6 +71,7 @@ def measures(table: pa.Table, *, level: int, within: str = "", years: Iterable[i
     found = []
     for number, label in enumerate(labels):
         area, year = label.split(":")
-        figures = _group(rows, order[bounds[number]:bounds[number + 1]], weighting, deprivation)
-        found.append(AreaYear(area=area, year=int(year), **figures))
+        every = order[bounds[number]:bounds[number + 1]]
+        if rows["measured"][every].any():  # an area and year with no income recorded has no AreaYear
+            found.append(AreaYear(area=area, year=int(year), **_group(rows, every, weighting, deprivation)))
     return sorted(found, key=lambda row: (row.area, row.year))
