@@ -13,7 +13,7 @@ import pyarrow as pa
 import pytest
 from django.db import connection
 
-from jingzhun.analytics import frame
+from jingzhun.analytics import frame, frame_sql
 from jingzhun.identification import incidence
 from jingzhun.registry import actions as registry
 from jingzhun.registry.rules import net_income_per_person
@@ -136,6 +136,28 @@ def test_registered_households_without_an_income_are_rows_with_a_null_income(bui
     assert [year for h, year in found if h == pk["emptied"]] == [2015, 2016]
 
 
+def test_the_last_status_event_of_a_year_in_time_order_decides(cast, make_household):
+    """Events written out of time order (ids against moments), two in one year, one at the stroke of the
+    year's end: the status at each year end is the trail's as identification.incidence reads it."""
+    cadre = cast["cadre_a"]
+    found = make_household(actor=cadre, size=2)
+    for year in (2015, 2016, 2017, 2018):
+        registry.record_income(found, year, actor=cadre, wages="5000")
+    status_event(found, at(2016, 9, 1), "exited", "returned")  # written first, happened second
+    status_event(found, at(2016, 3, 1), "poor", "exited")
+    status_event(found, at(2017, 1, 1, 0, 0, 0), "returned", "exited")  # 24:00 on 31 Dec 2016
+    status_event(found, at(2018, 1, 1, 0, 0, 1), "exited", "returned")  # a second into 2018
+    poor = {row["year"]: row["poor"] for row in frame.registry_table().to_pylist()}
+    assert poor == {2015: True, 2016: False, 2017: False, 2018: True}
+    assert poor == {year: found.pk in incidence.poor_households("", [year])[year] for year in poor}
+
+
+def test_no_income_anywhere_no_rows(cast, make_household):
+    make_household(actor=cast["cadre_a"], size=2)
+    table = frame.registry_table()
+    assert table.num_rows == 0 and table.schema == frame.SCHEMA
+
+
 def test_main_cause_or_null(built):
     found = rows(frame.registry_table())
     assert found[(built["growing"].pk, 2015)]["main_cause"] == "illness"
@@ -175,7 +197,7 @@ def test_adbc_reads_the_same_rows_as_the_django_connection(cast, make_household,
         household = make_household(actor=cadre, size=size)
         registry.record_income(household, 2019, actor=cadre, wages=wages)
         registry.record_conditions(household, 2019, actor=cadre, medical_secure=False)
-    expected = frame._finish(frame._read_django(frame._sql(connection.vendor, "", None)))
+    expected = frame.from_reads(frame._read_django(frame_sql.statements(connection.vendor, "", None)))
     if connection.vendor == "sqlite":
         copy = tmp_path / "copy.sqlite3"
         with sqlite3.connect(copy) as target:

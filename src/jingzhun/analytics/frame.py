@@ -5,116 +5,63 @@ Income record that year (also one registered later, or with nobody registered th
 
 Columns (see SCHEMA): household_id, village (12 digits), year, persons (members registered at that year's
 end), income (net income per person in yuan, to the fen, half up, as registry.rules rounds it; null when
-nobody is registered or no Income record exists that year), line (the poverty line of that year where the household lives), poor (registered
-poor, status poor or returned, at that year's end, read from the status trail as
-identification.incidence reads it; False for a year before the household was registered), the five
-"no worries / guarantees" of that year's LivingConditions (True = secure; null without a record; water,
-checked only from 2019, is left out) and main_cause (null when none is recorded).
+nobody is registered or no Income record exists that year), line (the poverty line of that year where the
+household lives), poor (registered poor, status poor or returned, at that year's end, read from the status
+trail as identification.incidence reads it; False for a year before the household was registered), the
+five "no worries / guarantees" of that year's LivingConditions (True = secure; null without a record;
+water, checked only from 2019, is left out) and main_cause (null when none is recorded).
 
-One SQL statement reads it. It runs through ADBC (adbc_driver_sqlite over Django's SQLite file,
-adbc_driver_postgresql with a URI from the Django settings) when another connection sees what Django's
-sees; inside an atomic block (a request's transaction, a test's) or on an in-memory SQLite database it runs
-on Django's own connection instead, so a caller reads its own uncommitted writes. Values are inlined (only
-digits and integers), so the text runs unchanged on either connection.
+Six plain reads of the registry's tables and one DuckDB statement over them make the rows (frame_sql).
+The reads run through ADBC (adbc_driver_sqlite over Django's SQLite file, adbc_driver_postgresql with a
+URI from the Django settings), in one read-only transaction, when another connection sees what Django's
+sees; inside an atomic block (a request's transaction, a test's) or on an in-memory SQLite database they
+run on Django's own connection instead, so a caller reads its own uncommitted writes.
 
-Money is summed in fen as integers (SQLite stores decimals as REAL), and the per-person income is divided
-in integers in numpy, so the fen is exact and ties round half up, away from zero, as Decimal does. Every
-nullable value leaves SQL as a non-null integer or text (-1, ""), since ADBC's SQLite driver infers a
-column's type from its first rows.
+The per-person income is divided in integers, so the fen is exact and ties round half up, away from zero,
+as Decimal does.
 """
 
 from collections.abc import Iterable
-from datetime import UTC
 from urllib.parse import quote
 
-import numpy as np
+import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 from django.conf import settings
 from django.db import connection
 
-from jingzhun.analytics.engine import PREFIX
-from jingzhun.identification.incidence import POOR_STATUSES, year_end
 from jingzhun.policy.queries import standards
 
-CONDITIONS = ("food", "clothing", "education", "medical", "housing")
+from . import frame_sql
+from .frame_sql import CONDITIONS
+
 SCHEMA = pa.schema([
     ("household_id", pa.int64()), ("village", pa.string()), ("year", pa.int16()), ("persons", pa.int16()),
     ("income", pa.float64()), ("line", pa.float64()), ("poor", pa.bool_()),
     *[(name, pa.bool_()) for name in CONDITIONS], ("main_cause", pa.string()),
 ])
-
-# A year's end in SQL from the year column: its last day (memberships) and 24:00 Asia/Shanghai as UTC
-# (the status trail's timestamps), for each dialect.
-_END = year_end(2000).astimezone(UTC)
-assert (_END.year, _END.month, _END.day, _END.minute) == (2000, 12, 31, 0)
-_DIALECTS = {
-    "sqlite": {"day": "printf('%04d-12-31', {year})",
-               "end": f"printf('%04d-12-31 {_END:%H:%M:%S}', {{year}})"},
-    "postgresql": {"day": "make_date({year}, 12, 31)",
-                   "end": f"make_timestamptz({{year}}, 12, 31, {_END.hour}, 0, 0, 'UTC')"},
+# The reads' columns (frame_sql): integers but the codes; the events' moment as the database gives it (text
+# from SQLite, a timestamp from PostgreSQL), only ever ordered.
+_TEXT, _AS_READ = {"village", "main_cause"}, {"moment"}
+READS = {
+    "years": ("year",),
+    "households": ("id", "village", "registered_year", "poor_now", "main_cause"),
+    "members": ("household_id", "joined", "left_year", "n"),
+    "events": ("household_id", "moment", "id", "year_end", "poor_before", "poor_after"),
+    "incomes": ("household_id", "year", "net_fen"),
+    "conditions": ("household_id", "year", *CONDITIONS),
 }
-_MONEY = ("wages", "production_income", "property_income", "family_planning_award", "subsistence_allowance",
-          "five_guarantee_support", "pension", "ecological_compensation", "other_transfers")
-_STATUS_EVENTS = ("FROM registry_auditevent e WHERE e.household_id = h.id "
-                  "AND e.action = 'status' AND e.field = 'status'")
-
-# The rows: every household registered by a year's end, for each year with any Income record, and every
-# household with an Income record for a year before it was registered; those with nobody registered at
-# the year end and no income are dropped by the outer WHERE. {year} is the row's year in each block. The
-# years are materialized once: left as a co-routine, SQLite 3.53 reruns their DISTINCT for every household.
-COLUMNS = """
-  SELECT h.id AS household_id, h.village_id AS village, {year} AS year,
-  (SELECT COUNT(*) FROM registry_member m WHERE m.household_id = h.id
-     AND m.joined_on <= {day} AND (m.left_on IS NULL OR m.left_on > {day})) AS persons,
-  CASE WHEN i.id IS NULL THEN 0 ELSE 1 END AS has_income,
-  CASE WHEN i.id IS NULL THEN 0 ELSE {net} END AS net_fen,
-  CASE WHEN h.registered_year <= {year} AND COALESCE(
-    (SELECT e.new {events} AND e.at <= {end} ORDER BY e.at DESC, e.id DESC LIMIT 1),
-    (SELECT e.old {events} ORDER BY e.at, e.id LIMIT 1),
-    h.status) IN ({poor}) THEN 1 ELSE 0 END AS poor,
-  {conditions},
-  COALESCE(h.main_cause_id, '') AS main_cause
-"""
-SQL = """
-WITH years AS MATERIALIZED (SELECT DISTINCT year FROM registry_income)
-SELECT * FROM ({registered}
-  FROM registry_household h
-  JOIN years y ON h.registered_year <= y.year
-  LEFT JOIN registry_income i ON i.household_id = h.id AND i.year = y.year
-  LEFT JOIN registry_livingconditions c ON c.household_id = h.id AND c.year = y.year
-  WHERE h.village_id LIKE '{within}%'{cell_years}
-UNION ALL {early}
-  FROM registry_income i
-  JOIN registry_household h ON h.id = i.household_id
-  LEFT JOIN registry_livingconditions c ON c.household_id = i.household_id AND c.year = i.year
-  WHERE h.registered_year > i.year AND h.village_id LIKE '{within}%'{income_years}
-) r WHERE r.persons > 0 OR r.has_income = 1
-"""
 
 
-def _sql(vendor: str, within: str, years: Iterable[int] | None) -> str:
-    if not PREFIX.fullmatch(within):
-        raise ValueError(f"an area code prefix is digits only: {within!r}")
-    dialect = _DIALECTS[vendor]
-    net = " + ".join(f"CAST(ROUND(i.{name} * 100) AS BIGINT)" for name in _MONEY)
-    net += " - CAST(ROUND(i.production_costs * 100) AS BIGINT)"
-    conditions = ",\n  ".join(
-        f"CASE WHEN c.id IS NULL THEN -1 WHEN c.{name}_secure THEN 1 ELSE 0 END AS {name}"
-        for name in CONDITIONS)
-    wanted = ""
-    if years is not None:
-        wanted = ", ".join(map(str, sorted({int(year) for year in years}))) or "-1"
-    columns = {"net": net, "poor": ", ".join(f"'{status}'" for status in sorted(POOR_STATUSES)),
-               "conditions": conditions}
-
-    def block(year: str) -> str:
-        return COLUMNS.format(year=year, day=dialect["day"].format(year=year), end=dialect["end"].format(
-            year=year), events=_STATUS_EVENTS, **columns)
-
-    return SQL.format(registered=block("y.year"), early=block("i.year"), within=within,
-                      cell_years=f" AND y.year IN ({wanted})" if wanted else "",
-                      income_years=f" AND i.year IN ({wanted})" if wanted else "")
+def _typed(name: str, table: pa.Table) -> pa.Table:
+    """The read's columns named and typed (an empty read from SQLite has no types)."""
+    columns = {}
+    for column, values in zip(READS[name], table.columns, strict=True):
+        if column in _AS_READ:
+            columns[column] = values if values.type != pa.null() else values.cast(pa.string())
+        else:
+            columns[column] = values.cast(pa.string() if column in _TEXT else pa.int64())
+    return pa.table(columns)
 
 
 def _vendor(database: dict) -> str:
@@ -136,27 +83,40 @@ def postgresql_uri(database: dict) -> str:
     return f"postgresql://{credentials}{host}{port}/{quote(database['NAME'], safe='')}"
 
 
-def _read_adbc(sql: str, database: dict) -> pa.Table:
+def _read_adbc(sqls: dict[str, str], database: dict) -> dict[str, pa.Table]:
+    """Every read in one transaction (ADBC's DB-API connections do not autocommit), so that they see one
+    state of the registry: SQLite holds its read lock from the first read to the end, and PostgreSQL's
+    transaction is REPEATABLE READ."""
     if _vendor(database) == "sqlite":
         from adbc_driver_sqlite import dbapi
         opened = dbapi.connect(str(database["NAME"]))
+        begin = []
     else:
         from adbc_driver_postgresql import dbapi
         opened = dbapi.connect(postgresql_uri(database))
-    with opened, opened.cursor() as cursor:
-        cursor.execute(sql)
-        return cursor.fetch_arrow_table()
+        begin = ["SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY"]
+    found = {}
+    with opened:
+        with opened.cursor() as cursor:
+            for sql in begin:
+                cursor.execute(sql)
+            for name, sql in sqls.items():
+                cursor.execute(sql)
+                found[name] = _typed(name, cursor.fetch_arrow_table())
+        opened.rollback()
+    return found
 
 
-def _read_django(sql: str) -> pa.Table:
+def _read_django(sqls: dict[str, str]) -> dict[str, pa.Table]:
+    found = {}
     with connection.cursor() as cursor:
-        cursor.execute(sql)
-        names = [column[0] for column in cursor.description]
-        rows = cursor.fetchall()
-    columns = list(zip(*rows, strict=True)) if rows else [[] for _ in names]
-    types = {"village": pa.string(), "main_cause": pa.string()}
-    return pa.table({name: pa.array(values, types.get(name, pa.int64()))
-                     for name, values in zip(names, columns, strict=True)})
+        for name, sql in sqls.items():
+            cursor.execute(sql)
+            rows = cursor.fetchall()
+            columns = list(zip(*rows, strict=True)) if rows else [[] for _ in READS[name]]
+            found[name] = _typed(name, pa.table({column: pa.array(values) for column, values
+                                                 in zip(READS[name], columns, strict=True)}))
+    return found
 
 
 def through_adbc() -> bool:
@@ -168,66 +128,49 @@ def through_adbc() -> bool:
     return True
 
 
-def _per_person_fen(net: np.ndarray, persons: np.ndarray) -> np.ndarray:
-    """net ÷ persons to the fen, ties away from zero (ROUND_HALF_UP); persons > 0."""
-    magnitude = (2 * np.abs(net) + persons) // (2 * persons)
-    return np.sign(net) * magnitude
-
-
-def _lines(village: pa.Array, year: pa.Array) -> pa.Array:
-    """The poverty line of each row, looked up once per year and the longest code prefix any line's
-    jurisdiction names (the province where no rule is more local)."""
+def _lines(years: list[int], villages: pa.Array) -> tuple[int, pa.Table]:
+    """Each year's poverty line by the longest code prefix any line's jurisdiction names (the province's
+    where no rule is more local), for the prefixes of `villages`: (the prefix's digits, a table of year,
+    prefix, line). A year and prefix without a line are left out (a row that needs one is refused later)."""
     table = standards()
     rows = table.by_key.get("poverty_line", [])
     digits = max([len(row.jurisdiction) for row in rows if row.jurisdiction.isdigit()] + [2])
-    keys = pc.binary_join_element_wise(pc.cast(year, pa.string()),
-                                       pc.utf8_slice_codeunits(village, 0, digits), ":")
-    encoded = keys.dictionary_encode() if len(keys) else pa.DictionaryArray.from_arrays(
-        pa.array([], pa.int32()), pa.array([], pa.string()))
-    values = []
-    for key in encoded.dictionary.to_pylist():
-        year_text, prefix = key.split(":")
-        values.append(float(table.value("poverty_line", int(year_text), prefix.ljust(12, "0")).value))
-    return pc.take(pa.array(values, pa.float64()), encoded.indices)
+    prefixes = pc.unique(pc.utf8_slice_codeunits(villages, 0, digits)).to_pylist()
+    found = [(year, prefix, table.get("poverty_line", year, prefix.ljust(12, "0")))
+             for year in years for prefix in prefixes]
+    found = [(year, prefix, float(line.value)) for year, prefix, line in found if line is not None]
+    return digits, pa.table({"year": pa.array([row[0] for row in found], pa.int64()),
+                             "prefix": pa.array([row[1] for row in found], pa.string()),
+                             "line": pa.array([row[2] for row in found], pa.float64())})
 
 
-def _flag(column: pa.Array) -> pa.Array:
-    """-1/0/1 from SQL as null/False/True."""
-    values = column.to_numpy(zero_copy_only=False)
-    return pa.array(values == 1, pa.bool_(), mask=values < 0)
+def from_reads(reads: dict[str, pa.Table]) -> pa.Table:
+    """The rows (SCHEMA, in code order) from the reads (frame_sql.ASSEMBLE)."""
+    if "years" not in reads:  # the whole registry: its incomes' years
+        reads = {**reads, "years": pa.table({"year": pc.unique(reads["incomes"]["year"])})}
+    digits, lines = _lines(reads["years"]["year"].to_pylist(), reads["households"]["village"])
+    with duckdb.connect() as con:
+        con.execute("SET enable_progress_bar = false")
+        for name, table in {**reads, "lines": lines}.items():
+            con.register(name, table)
+        found = con.sql(frame_sql.assemble(digits)).to_arrow_table().cast(SCHEMA)
+    if found["line"].null_count:
+        missing = found.filter(pc.is_null(found["line"])).slice(0, 1).to_pylist()[0]
+        standards().value("poverty_line", missing["year"], missing["village"])  # raises PolicyMissing
+    return found
 
 
 def registry_table(within: str = "", years: Iterable[int] | None = None, *,
                    database: dict | None = None) -> pa.Table:
     """The rows of the households under the area code prefix `within`, for `years` (None: every year
-    with incomes). `database`: a Django DATABASES entry to read through ADBC instead of the default
-    database (the default goes through ADBC or Django's connection as the module's docstring says)."""
+    with incomes), in code order (village, year, household). `database`: a Django DATABASES entry to read
+    through ADBC instead of the default database (the default goes through ADBC or Django's connection as
+    the module's docstring says)."""
     if database is not None:
-        raw = _read_adbc(_sql(_vendor(database), within, years), database)
+        reads = _read_adbc(frame_sql.statements(_vendor(database), within, years), database)
     elif through_adbc():
-        raw = _read_adbc(_sql(connection.vendor, within, years), settings.DATABASES["default"])
+        reads = _read_adbc(frame_sql.statements(connection.vendor, within, years),
+                           settings.DATABASES["default"])
     else:
-        raw = _read_django(_sql(connection.vendor, within, years))
-    return _finish(raw)
-
-
-def _finish(raw: pa.Table) -> pa.Table:
-    persons = raw["persons"].to_numpy().astype(np.int64)
-    net = raw["net_fen"].to_numpy().astype(np.int64)
-    counted = persons > 0
-    fen = _per_person_fen(net, np.where(counted, persons, 1))
-    village = pc.cast(raw["village"], pa.string()).combine_chunks()
-    year = pc.cast(raw["year"], pa.int16()).combine_chunks()
-    main_cause = pc.cast(raw["main_cause"], pa.string())
-    columns = {
-        "household_id": pc.cast(raw["household_id"], pa.int64()),
-        "village": village,
-        "year": year,
-        "persons": pa.array(persons, pa.int16()),
-        "income": pa.array(fen / 100, pa.float64(), mask=~counted | (raw["has_income"].to_numpy() != 1)),
-        "line": _lines(village, year),
-        "poor": pa.array(raw["poor"].to_numpy() == 1, pa.bool_()),
-        **{name: _flag(raw[name]) for name in CONDITIONS},
-        "main_cause": pc.if_else(pc.equal(main_cause, ""), pa.scalar(None, pa.string()), main_cause),
-    }
-    return pa.table(columns, schema=SCHEMA).sort_by([("household_id", "ascending"), ("year", "ascending")])
+        reads = _read_django(frame_sql.statements(connection.vendor, within, years))
+    return from_reads(reads)
