@@ -128,6 +128,36 @@ def test_histogram_marks_the_poverty_line_and_draws_an_open_last_bin():
     assert marker.find(f"{SVG}text").text == "贫困线 3,747"
     assert {"0", "100", "400", "2,000", "4,000"} <= set(texts(root))
     assert "3,000–4,000: 300" in [node.text for node in root.iter(f"{SVG}title")]
+    # The open bin says what it holds, under itself; no tick pretends its width is a range of incomes.
+    [label] = root.findall(f".//{SVG}text[@data-open-bin]")
+    assert label.text == "≥ 4,000" and x[4] < float(label.get("x")) < x[4] + float(rects[4].get("width"))
+    assert "≥ 4,000: 420" in [node.text for node in root.iter(f"{SVG}title")]
+    assert "5,000" not in texts(root)
+
+
+def test_histogram_open_bins_below_zero_and_above_the_top_as_wide_as_the_others():
+    """The dashboard's bins: incomes below zero and from three lines up in open bins, a narrow chart where
+    a tick's label would run into an open bin's label (that tick is left out)."""
+    step = 1000.0
+    bins = [(float("-inf"), 0.0, 7), *((step * i, step * (i + 1), 50 + i) for i in range(12)),
+            (12 * step, float("inf"), 30)]
+    root = parse(charts.histogram(bins, marker=4000, width=320))
+    rects = root.findall(f".//{SVG}rect[@data-bin]")
+    widths = [float(rect.get("width")) for rect in rects]
+    assert len(rects) == 14 and max(widths) - min(widths) < 0.2
+    starts = [float(rect.get("x")) for rect in rects]
+    assert all(b > a for a, b in zip(starts, starts[1:], strict=False))  # in order, adjoining
+    labels = {node.text: float(node.get("x")) for node in root.findall(f".//{SVG}text[@data-open-bin]")}
+    assert set(labels) == {"< 0", "≥ 12,000"}
+    assert starts[0] < labels["< 0"] < starts[1] and labels["≥ 12,000"] > starts[-1]
+    assert {"< 0: 7", "≥ 12,000: 30", "0–1,000: 50"} <= {node.text for node in root.iter(f"{SVG}title")}
+    axis_y = root.find(f".//{SVG}text[@data-open-bin]").get("y")
+    ticks = [node for node in root.iter(f"{SVG}text")
+             if node.get("y") == axis_y and node.get("data-open-bin") is None]
+    # 0 would run into "< 0" at this width: left out; the others stand.
+    assert [tick.text for tick in ticks] == ["2,500", "5,000", "7,500", "10,000"]
+    for tick in ticks:  # axis ticks inside the finite range only, clear of the open bins' labels
+        assert starts[1] - 1 <= float(tick.get("x")) <= starts[-1] + 1, tick.text
 
 
 def test_charts_and_the_map_render_in_a_pdf_with_chinese_text(tmp_path):

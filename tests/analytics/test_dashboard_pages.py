@@ -145,3 +145,27 @@ def test_a_year_just_begun_is_marked_in_the_table_and_left_out_of_the_trend(clie
     assert 'id="partial-years"' in html
     trend = re.search(r'<section class="panel" id="trend">.*?</section>', html, re.S).group(0)
     assert ">2019<" in trend and ">2020<" not in trend
+
+
+def test_the_dashboard_links_the_areas_yearly_report_and_its_files_for_the_year_shown(client, cast, region):
+    client.force_login(cast["county"])
+    html = client.get(url(XIJI, year=2018)).content.decode()
+    for anchor, name in (("dashboard-report", "report"), ("dashboard-report-xlsx", "report_xlsx"),
+                         ("dashboard-report-pdf", "report_pdf")):
+        href = re.search(rf'id="{anchor}" href="([^"]+)"', html).group(1)
+        assert href == reverse(f"analytics:{name}", args=[XIJI]) + "?year=2018"
+        assert client.get(href).status_code == 200
+    assert "西吉县" in re.search(r'id="dashboard-report"[^>]*>([^<]+)</a>', html).group(1)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = client.get(url(XIJI, year=2018)).content.decode()
+    assert re.search(r'id="dashboard-report"[^>]*>([^<]+)</a>', english).group(1) == \
+        "Yearly poverty report: Xiji, 2018"
+
+
+def test_the_projects_money_has_thousands_separators_in_either_language(client, cast, region):
+    client.force_login(cast["county"])
+    for language in ("zh-hans", "en"):
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+        html = client.get(url(XIJI, year=YEAR)).content.decode()
+        table = re.search(r'id="projects-table">.*?</table>', html, re.S).group(0)
+        assert '<td class="num">500,000.00</td>' in table, language  # two roads, 300,000 + 200,000

@@ -1,7 +1,7 @@
 """Issue 7: the dashboard of the demo region and of one county render in Chromium with no network request
 leaving the machine. The demo is built small in-process (as the demo's own tests build it); every request
 the page makes is recorded and must go to the live server; every chart is drawn (shapes with a size) and
-the province's map has a shape per county."""
+the province's map has a shape per county; the county's dashboard leads to its yearly report."""
 
 from urllib.parse import urlparse
 
@@ -74,6 +74,13 @@ def test_the_region_and_a_county_render_with_nothing_fetched_from_elsewhere(page
     assert {"line", "histogram", "bar", "tiles"} <= {chart["chart"] for chart in charts}
     expect(page.locator("#children tbody tr").first).to_be_visible()
     page.screenshot(path="test-artifacts/dashboard-county.png", full_page=True)
+
+    # On to the county's yearly report of the year shown, its charts drawn too.
+    year = page.locator("#year").input_value()
+    page.locator("#dashboard-report").click()
+    expect(page.locator("#report-title")).to_contain_text("西吉县")
+    assert f"/analytics/{XIJI}/report/?year={year}" in page.url
+    drawn(page)
 
     assert len(requests) > 4
     outside = [url for url in requests if urlparse(url).hostname != host]

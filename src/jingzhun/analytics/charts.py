@@ -182,11 +182,23 @@ def closed_bins(bins: list[tuple[float, float, int]]) -> list[tuple[float, float
             for lo, hi, n in bins]
 
 
+def bin_label(lo: float, hi: float) -> str:
+    """What a bin holds: "lo–hi", or for an open bin "≥ lo" (no upper edge) or "< hi" (no lower edge)."""
+    if not math.isfinite(hi):
+        return f"≥ {value_label(lo, False)}"
+    if not math.isfinite(lo):
+        return f"< {value_label(hi, False)}"
+    return f"{value_label(lo, False)}–{value_label(hi, False)}"
+
+
 def histogram(bins: list[tuple[float, float, int]], *, marker: float | None = None, marker_label: str = "",
               title: str = "", width: float = 640, height: float = 240) -> SafeString:
     """Counts per bin [lo, hi) as adjoining bars over a value axis, with an optional dashed marker (the
-    poverty line) labelled `marker_label` (else its value)."""
-    rows = closed_bins([(float(lo), float(hi), int(n)) for lo, hi, n in bins])
+    poverty line) labelled `marker_label` (else its value). An open bin (lo or hi infinite: the few far
+    out) is drawn as wide as a typical bin and labelled under the axis "≥ lo" or "< hi"; the axis has no
+    ticks inside it, since its width stands for no range of values."""
+    given = [(float(lo), float(hi), int(n)) for lo, hi, n in bins]
+    rows = closed_bins(given)
     most = max((n for _lo, _hi, n in rows), default=0)
     if most <= 0:
         return no_data("histogram", width, height, title)
@@ -204,16 +216,33 @@ def histogram(bins: list[tuple[float, float, int]], *, marker: float | None = No
     def y(count: float) -> float:
         return bottom - count / ticks[-1] * (bottom - plot_top)
 
+    def box(at: float, text: str) -> tuple:
+        half = text_width(text, 11) / 2
+        return (at - half, bottom + 5, at + half, bottom + 17)
+
     body = [top, y_axis(ticks, y, left, right, False)]
-    x_ticks = [t for t in nice_ticks(low, high, 6) if low - 1e-9 <= t <= high + 1e-9]
+    # The open bins' labels first: an axis tick whose label would run into one is left out.
+    opened, boxes = [], []
+    for (lo, hi, _n), (at_lo, at_hi, _m) in zip(given, rows, strict=True):
+        if not (math.isfinite(lo) and math.isfinite(hi)):
+            words, middle = bin_label(lo, hi), (x(at_lo) + x(at_hi)) / 2
+            boxes.append(box(middle, words))
+            opened.append(f'<text x="{num(middle)}" y="{num(bottom + 16)}" text-anchor="middle" '
+                          f'font-size="11" fill="{MUTED}" data-open-bin="1">{esc(words)}</text>')
+    first = given[0][1] if not math.isfinite(given[0][0]) else low
+    last = given[-1][0] if not math.isfinite(given[-1][1]) else high
+    x_ticks = [t for t in nice_ticks(low, high, 6) if first - 1e-9 <= t <= last + 1e-9]
     x_step = x_ticks[1] - x_ticks[0] if len(x_ticks) > 1 else 1.0
-    body += [f'<text x="{num(x(t))}" y="{num(bottom + 16)}" text-anchor="middle" font-size="11" '
-             f'fill="{MUTED}">{esc(tick_label(t, x_step, False))}</text>' for t in x_ticks]
-    for n, (lo, hi, count) in enumerate(rows):
-        body.append(f'<rect data-bin="{n}" x="{num(x(lo) + 0.5)}" y="{num(y(count))}" '
-                    f'width="{num(max(x(hi) - x(lo) - 1, 0.5))}" height="{num(bottom - y(count))}" '
-                    f'fill="{SERIES[0]}"><title>{esc(value_label(lo, False))}–{esc(value_label(hi, False))}: '
-                    f"{count:,}</title></rect>")
+    for t in x_ticks:
+        words = tick_label(t, x_step, False)
+        if not any(overlaps(box(x(t), words), other) for other in boxes):
+            body.append(f'<text x="{num(x(t))}" y="{num(bottom + 16)}" text-anchor="middle" font-size="11" '
+                        f'fill="{MUTED}">{esc(words)}</text>')
+    body += opened
+    for n, ((lo, hi, count), (at_lo, at_hi, _m)) in enumerate(zip(given, rows, strict=True)):
+        body.append(f'<rect data-bin="{n}" x="{num(x(at_lo) + 0.5)}" y="{num(y(count))}" '
+                    f'width="{num(max(x(at_hi) - x(at_lo) - 1, 0.5))}" height="{num(bottom - y(count))}" '
+                    f'fill="{SERIES[0]}"><title>{esc(bin_label(lo, hi))}: {count:,}</title></rect>')
     if finite(marker):
         at = x(marker)
         words = str(marker_label) or value_label(marker, False)

@@ -120,15 +120,15 @@ BINS_PER_LINE, LINES = 4, 3
 def _histogram(source: figures_memo.Registry, prefix: str, year: int, line: float
                ) -> list[tuple[float, float, int]]:
     """Bins a quarter of the line wide from zero to three lines, so the line falls on an edge. Incomes
-    below zero (costs above takings) and above three lines fall in one open bin each, drawn one step
-    wide: a chart has no room for the few far out."""
+    below zero (costs above takings) and from three lines up fall in one open bin each (an infinite edge:
+    charts.histogram draws it one step wide, labelled "< 0" and "≥ three lines"; the report's table says
+    "and more"): a chart has no room for the few far out."""
     step = line / BINS_PER_LINE if line > 0 else 500.0
     top = step * BINS_PER_LINE * LINES
     edges = [float("-inf"), *(step * i for i in range(BINS_PER_LINE * LINES + 1)), float("inf")]
     bins = source.income_histogram(within=prefix, year=year, edges=edges)
-    shown = [(max(lo, -step), min(hi, top + step), n) for lo, hi, n in bins]
     # An empty open bin says nothing: leave it off.
-    return [b for b in shown if b[2] or (b[0] >= 0 and b[1] <= top)]
+    return [b for b in bins if b[2] or (b[0] >= 0 and b[1] <= top)]
 
 
 def _causes(source: figures_memo.Registry, prefix: str, year: int) -> list[tuple[str, int, int]]:
