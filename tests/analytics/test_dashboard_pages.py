@@ -13,7 +13,7 @@ from tests.conftest import GUYUAN, JIQIANG, PROVINCE, VILLAGE_A, VILLAGE_B, VILL
 
 from . import test_figures
 
-region, own_snapshot = test_figures.region, test_figures.own_snapshot  # fixtures
+region = test_figures.region  # a fixture (the snapshot under the test's own VAR_DIR: conftest)
 YEAR = test_figures.YEAR
 
 

@@ -26,12 +26,6 @@ LINE = 3747  # the national line of 2019 (policy data)
 UNSAFE = {"housing": "housing_secure", "education": "education_secure"}
 
 
-@pytest.fixture(autouse=True)
-def own_snapshot(settings, tmp_path):
-    """A snapshot of this test's database alone: test runs beside this one keep theirs elsewhere."""
-    settings.VAR_DIR = tmp_path
-
-
 def household(make_household, actor, village, size, per_person, cause, *, unsafe=(), status="poor"):
     found = make_household(village, actor=actor, size=size, main_cause=cause, status=status)
     for year in (2018, YEAR):

@@ -30,7 +30,8 @@ NEAR = 40
 
 
 @pytest.fixture
-def region(db):
+def region(db, settings, tmp_path):
+    settings.VAR_DIR = tmp_path / "var"  # the snapshot of this test's database alone
     build()
 
 
