@@ -2,6 +2,7 @@
 formats, frozen headers and native charts; the PDF sets Chinese in the embedded font and draws the
 charts; the download names travel as RFC 5987 filename*."""
 
+import dataclasses
 import io
 import re
 import shutil
@@ -12,7 +13,7 @@ from decimal import Decimal
 import pytest
 from python_calamine import CalamineWorkbook
 
-from jingzhun.analytics import report_content, report_pdf, report_xlsx
+from jingzhun.analytics import report_charts, report_content, report_pdf, report_xlsx
 from jingzhun.analytics.engine import AreaYear
 from jingzhun.analytics.figures import Child, Figures
 from jingzhun.analytics.report_views import content_disposition
@@ -159,3 +160,12 @@ def test_the_summary_change_of_money_is_to_the_fen(reference_data):
         table = report_content.summary(sample())
     row = dict(zip(table.row_keys, table.rows, strict=True))["mean_income"]
     assert row[3].value == round(5210.5 - 5210.5 / 1.2, 2) == 868.42 and row[3].text == "868.42"
+
+
+def test_the_trend_leaves_out_a_year_just_begun_as_the_dashboard_does(reference_data):
+    figures = sample()
+    begun = dataclasses.replace(measured("640422", 2020, 1.0), households=3, persons=9, p0=1.0)
+    figures = dataclasses.replace(figures, years=[*figures.years, 2020], by_year=[*figures.by_year, begun])
+    drawn = str(report_charts.trend(figures))
+    assert ">2019<" in drawn and ">2018<" in drawn
+    assert ">2020<" not in drawn  # its one-household 100% would be a spike on the first page

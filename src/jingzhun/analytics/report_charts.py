@@ -14,9 +14,11 @@ from .report_xlsx import TREND_KEYS
 
 
 def trend(figures):
-    """Incidence, P0 and M0 by year: the first page's chart."""
+    """Incidence, P0 and M0 by year: the first page's chart. As on the dashboard, a year whose incomes
+    cover few households (one just begun) is left out: its measures would draw a spike from a handful."""
     labels = {m.key: m.label for m in measures()}
-    years = by_year(figures)
+    full = set(figures.full_years)
+    years = {year: pair for year, pair in by_year(figures).items() if year in full}
     series = [(labels[key], [(year, value_of(key, *pair)) for year, pair in years.items()])
               for key in TREND_KEYS]
     return charts.line_chart(series, percent=True, title=_("Incidence, P0 and M0 by year"))
