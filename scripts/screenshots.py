@@ -164,7 +164,7 @@ def funds(browser, base: str) -> None:
 
 def analytics(browser, base: str) -> None:
     """Issue 7's screens: the region's dashboard (its map of counties) as the province's officer, and
-    Xiji's as the county's."""
+    Xiji's as the county's, with the first page of its yearly report's PDF."""
     page = browser.new_context(base_url=base, viewport={"width": 1280, "height": 900},
                                locale="zh-CN").new_page()
     sign_in(page, "province")
@@ -173,6 +173,11 @@ def analytics(browser, base: str) -> None:
     sign_in(page, "xiji")
     page.goto("/analytics/")
     page.screenshot(path=OUT / "28-dashboard-county.png", full_page=True)
+    with tempfile.TemporaryDirectory() as folder:
+        pdf = Path(folder) / "report.pdf"
+        pdf.write_bytes(page.request.get("/analytics/640422000000/report.pdf").body())
+        subprocess.run(["pdftoppm", "-png", "-r", "70", "-f", "1", "-l", "1", "-singlefile", str(pdf),
+                        str(OUT / "29-yearly-report-pdf")], check=True)
 
 
 def procedures(browser, base: str, county) -> None:
