@@ -2,18 +2,16 @@
 escaped, 'No data' where there is nothing to draw, and the same markup rendered by WeasyPrint into a PDF whose
 first page is not blank and whose Chinese labels read back."""
 
-import os
-import shutil
 import subprocess
 import xml.etree.ElementTree as ET
 
-import pytest
 from django.utils import translation
 from PIL import Image
 
 from jingzhun.analytics import charts, geo
 from jingzhun.analytics.charts_axes import nice_ticks, tick_label, value_label
 from jingzhun.funds import report_pdf
+from tests.tools import tool
 
 SVG = "{http://www.w3.org/2000/svg}"
 HEADCOUNT = [("贫困发生率", [(2016, 0.21), (2017, 0.15), (2018, None), (2019, 0.04), (2020, 0.012)]),
@@ -29,16 +27,6 @@ def parse(markup) -> ET.Element:
 
 def texts(root: ET.Element) -> list[str]:
     return [node.text or "" for node in root.iter(f"{SVG}text")]
-
-
-def tool(name: str) -> str:
-    path = shutil.which(name)
-    if path is None:
-        message = f"{name} is not installed (scripts/setup.sh dev installs poppler-utils)"
-        if os.environ.get("JINGZHUN_REQUIRE_BROWSER") or os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-    return path
 
 
 def test_ticks_are_round_numbers_covering_the_values():

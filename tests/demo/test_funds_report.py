@@ -3,13 +3,10 @@ the database holds, and renders as a PDF with Chinese text whose first page is n
 LibreOffice or poppler-utils the test skips, unless JINGZHUN_REQUIRE_BROWSER or CI says they must be there."""
 
 import csv
-import os
-import shutil
 import subprocess
 from decimal import Decimal
 from pathlib import Path
 
-import pytest
 from django.contrib.auth import get_user_model
 from django.utils import translation
 from PIL import Image
@@ -18,22 +15,13 @@ from jingzhun.areas.scope import scope_for
 from jingzhun.funds import report_pdf, report_queries, report_xlsx
 from jingzhun.funds.models import Entry, Source
 from jingzhun.funds.queries import totals_by
+from tests.tools import tool
 
 from .test_funds import build
 
 XIJI, YEAR = "640422000000", 2019
 # UTF-8, comma-separated, values as stored (not as shown), each sheet to its own file.
 CSV_ALL_SHEETS = "44,34,76,1,,0,false,true,false,false,false,-1"
-
-
-def tool(name: str) -> str:
-    path = shutil.which(name)
-    if path is None:
-        message = f"{name} is not installed (scripts/setup.sh dev installs LibreOffice and poppler-utils)"
-        if os.environ.get("JINGZHUN_REQUIRE_BROWSER") or os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-    return path
 
 
 def sheets(workbook: bytes, tmp_path: Path) -> dict[str, list[list[str]]]:

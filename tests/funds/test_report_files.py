@@ -5,9 +5,7 @@ says the full tool set must be there."""
 
 import csv
 import logging
-import os
 import re
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -18,21 +16,11 @@ from PIL import Image
 from jingzhun.areas.scope import scope_for
 from jingzhun.funds import report_pdf, report_queries, report_xlsx
 from tests.conftest import XIJI
+from tests.tools import tool
 
 from . import test_report_figures as figures
 
 report_books = figures.report_books  # the fixture
-
-
-def tool(name: str) -> str:
-    path = shutil.which(name)
-    if path is None:
-        package = "LibreOffice" if name == "soffice" else "poppler-utils"
-        message = f"{name} is not installed ({package}: scripts/setup.sh dev installs it)"
-        if os.environ.get("JINGZHUN_REQUIRE_BROWSER") or os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-    return path
 
 
 @pytest.fixture
