@@ -169,3 +169,16 @@ def test_the_trend_leaves_out_a_year_just_begun_as_the_dashboard_does(reference_
     drawn = str(report_charts.trend(figures))
     assert ">2019<" in drawn and ">2018<" in drawn
     assert ">2020<" not in drawn  # its one-household 100% would be a spike on the first page
+
+
+def test_the_workbooks_trend_chart_stops_before_a_year_just_begun(reference_data):
+    figures = sample()
+    begun = dataclasses.replace(measured("640422", 2020, 1.0), households=3, persons=9, p0=1.0)
+    figures = dataclasses.replace(figures, years=[*figures.years, 2020], by_year=[*figures.by_year, begun])
+    with zipfile.ZipFile(io.BytesIO(report_xlsx.workbook_bytes(figures, "en", "test"))) as book:
+        line = next(book.read(name).decode() for name in book.namelist()
+                    if name.startswith("xl/charts/") and "<c:lineChart>" in book.read(name).decode())
+    # The sheet lists 2017-2020 in rows 3-6 (header on row 2); the chart takes 2017-2019 only.
+    ranges = set(re.findall(r"<c:f>[^<]*</c:f>", line))
+    assert any("$A$3:$A$5" in found for found in ranges), ranges
+    assert not any("$6" in found for found in ranges), ranges

@@ -77,12 +77,15 @@ class _Book:
             sheet.write_number(row, col, float(cell.value), fmt)
 
     def chart(self, sheet, kind: str, table: Table, columns: list[int], *, title: str, category: int = 0,
-              percent: bool = False, at: str = "", subtype: str | None = None) -> None:
-        """A native chart of `table`'s `columns` over its `category` column, as the sheet holds them."""
-        if not table.rows:
+              percent: bool = False, at: str = "", subtype: str | None = None,
+              rows: int | None = None) -> None:
+        """A native chart of `table`'s `columns` over its `category` column, as the sheet holds them: its
+        first `rows` rows (all when None)."""
+        rows = len(table.rows) if rows is None else rows
+        if not rows:
             return
         chart = self.book.add_chart({"type": kind, **({"subtype": subtype} if subtype else {})})
-        name, first, last = sheet.get_name(), HEADER_ROW + 1, HEADER_ROW + len(table.rows)
+        name, first, last = sheet.get_name(), HEADER_ROW + 1, HEADER_ROW + rows
         for col in columns:
             series = {"name": [name, HEADER_ROW, col], "categories": [name, first, category, last, category],
                       "values": [name, first, col, last, col]}
@@ -114,8 +117,12 @@ def _workbook(figures, generated_by: str) -> bytes:
     years = tables["years"]
     sheet = book.sheet(years)
     keys = [m.key for m in content.measures()]
+    # As the PDF's and the dashboard's trend: up to the last year whose incomes cover most households (a
+    # year just begun, listed last, would draw a spike from a handful of households).
+    full = set(figures.full_years)
+    charted = max((n + 1 for n, year in enumerate(years.row_keys) if int(year) in full), default=0)
     book.chart(sheet, "line", years, [1 + keys.index(key) for key in TREND_KEYS], percent=True,
-               title=_("Incidence, P0 and M0 by year"))
+               title=_("Incidence, P0 and M0 by year"), rows=charted)
 
     book.sheet(tables["children"], freeze_column=False)
     causes = tables["causes"]
