@@ -1,9 +1,13 @@
-"""Programs from Debian that tests read files back with (LibreOffice, poppler-utils, fontconfig)."""
+"""Programs from Debian that tests read files back with (LibreOffice, poppler-utils, fontconfig), and the
+readings of a PDF the report tests share: its text, its fonts, its first page's pixels."""
 
 import os
 import shutil
+import subprocess
+from pathlib import Path
 
 import pytest
+from PIL import Image
 
 
 def tool(name: str) -> str:
@@ -16,3 +20,24 @@ def tool(name: str) -> str:
             pytest.fail(message)
         pytest.skip(message)
     return path
+
+
+def pdf_text(pdf: Path, page: int | None = None, *, layout: bool = True) -> str:
+    """The PDF's text (pdftotext), of one page when `page` is given."""
+    pages = ["-f", str(page), "-l", str(page)] if page else []
+    return subprocess.run([tool("pdftotext"), *pages, *(["-layout"] if layout else []), str(pdf), "-"],
+                          check=True, capture_output=True, text=True, timeout=60).stdout
+
+
+def pdf_fonts(pdf: Path) -> str:
+    """pdffonts' table of the PDF's fonts (name, type, encoding, emb, …)."""
+    return subprocess.run([tool("pdffonts"), str(pdf)], check=True, capture_output=True, text=True,
+                          timeout=60).stdout
+
+
+def first_page_pixels(pdf: Path, tmp_path: Path, dpi: int = 50) -> list[tuple[int, int, int]]:
+    """The first page drawn by pdftoppm, as RGB pixels."""
+    stem = tmp_path / f"{pdf.stem}-page"
+    subprocess.run([tool("pdftoppm"), "-png", "-r", str(dpi), "-f", "1", "-l", "1", "-singlefile", str(pdf),
+                    str(stem)], check=True, capture_output=True, timeout=60)
+    return list(Image.open(stem.with_suffix(".png")).convert("RGB").getdata())

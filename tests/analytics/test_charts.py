@@ -2,16 +2,14 @@
 escaped, 'No data' where there is nothing to draw, and the same markup rendered by WeasyPrint into a PDF whose
 first page is not blank and whose Chinese labels read back."""
 
-import subprocess
 import xml.etree.ElementTree as ET
 
 from django.utils import translation
-from PIL import Image
 
 from jingzhun.analytics import charts, geo
 from jingzhun.analytics.charts_axes import nice_ticks, tick_label, value_label
 from jingzhun.funds import report_pdf
-from tests.tools import tool
+from tests.tools import first_page_pixels, pdf_text
 
 SVG = "{http://www.w3.org/2000/svg}"
 HEADCOUNT = [("贫困发生率", [(2016, 0.21), (2017, 0.15), (2018, None), (2019, 0.04), (2020, 0.012)]),
@@ -166,13 +164,9 @@ def test_charts_and_the_map_render_in_a_pdf_with_chinese_text(tmp_path):
             + "".join(f"<figure>{figure}</figure>" for figure in figures) + "</body></html>")
     pdf = tmp_path / "charts.pdf"
     pdf.write_bytes(HTML(string=html, url_fetcher=report_pdf.font_only_fetcher()).write_pdf())
-    text = subprocess.run([tool("pdftotext"), "-layout", str(pdf), "-"], check=True, capture_output=True,
-                          text=True, timeout=60).stdout
+    text = pdf_text(pdf)
     assert "西吉县" in text and "宁夏各县贫困发生率" in text and "致贫原因" in text
-    subprocess.run([tool("pdftoppm"), "-png", "-r", "50", "-f", "1", "-l", "1", str(pdf),
-                    str(tmp_path / "page")], check=True, capture_output=True, timeout=60)
-    (png,) = tmp_path.glob("page*.png")
-    pixels = list(Image.open(png).convert("RGB").getdata())
+    pixels = first_page_pixels(pdf, tmp_path)
     inked = sum(1 for pixel in pixels if min(pixel) < 200)
     assert inked > len(pixels) // 100, "the first page is blank"
     reds = sum(1 for r, g, b in pixels if r > 150 and g < 30 and b < 30)  # the class of #b30000

@@ -5,8 +5,6 @@ charts; the download names travel as RFC 5987 filename*."""
 import dataclasses
 import io
 import re
-import shutil
-import subprocess
 import zipfile
 from decimal import Decimal
 
@@ -20,6 +18,7 @@ from jingzhun.analytics.report_views import content_disposition
 from jingzhun.areas.models import Area
 from jingzhun.identification.incidence import Incidence
 from tests.conftest import XIJI
+from tests.tools import pdf_fonts, pdf_text
 
 INF = float("inf")
 
@@ -112,26 +111,16 @@ def test_the_workbook_reads_in_chinese_area_names_in_chinese(reference_data):
     assert "西吉县" in first[0][0]
 
 
-def pdf_tool(name: str) -> str:
-    path = shutil.which(name)
-    if path is None:
-        pytest.skip(f"{name} is not installed (poppler-utils)")
-    return path
-
-
 def test_the_pdf_sets_the_report_in_the_embedded_cjk_font_with_its_charts(reference_data, tmp_path):
     pdf = tmp_path / "report.pdf"
     pdf.write_bytes(report_pdf.pdf_bytes(sample(), "zh-hans", "tester"))
-    text = subprocess.run([pdf_tool("pdftotext"), "-layout", str(pdf), "-"], capture_output=True, text=True,
-                          check=True).stdout
+    text = pdf_text(pdf)
     assert "西吉县" in text and "缺资金" in text and "2019" in text
-    fonts = subprocess.run([pdf_tool("pdffonts"), str(pdf)], capture_output=True, text=True,
-                           check=True).stdout
+    fonts = pdf_fonts(pdf)
     assert re.search(r"WenQuanYi.*\byes\b", fonts)
     english = tmp_path / "report-en.pdf"
     english.write_bytes(report_pdf.pdf_bytes(sample(), "en", "tester"))
-    text = subprocess.run([pdf_tool("pdftotext"), str(english), "-"], capture_output=True, text=True,
-                          check=True).stdout
+    text = pdf_text(english, layout=False)
     assert "Yearly poverty report" in text and "Measures by year" in text and "Xiji" in text
 
 

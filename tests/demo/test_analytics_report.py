@@ -6,22 +6,20 @@ poppler-utils the test skips, unless JINGZHUN_REQUIRE_BROWSER or CI says they mu
 
 import io
 import re
-import subprocess
 import zipfile
-from pathlib import Path
 
 import pytest
 from django.core.management import call_command
 from django.utils import translation
 from django.utils.translation import gettext as _
-from PIL import Image
 
 from jingzhun.analytics import report_content, report_pdf, report_xlsx
 from jingzhun.analytics.charts_axes import SERIES
 from jingzhun.analytics.figures import figures
+from tests.tools import first_page_pixels, pdf_fonts, pdf_text
 
 from .test_funds import build
-from .test_funds_report import sheets, tool
+from .test_funds_report import sheets
 
 PROVINCE, XIJI, YEAR = "640000000000", "640422000000", 2019
 # The trend chart's first series (incidence): its colour, and how near a pixel must come to count as it.
@@ -33,19 +31,6 @@ NEAR = 40
 def region(db, settings, tmp_path):
     settings.VAR_DIR = tmp_path / "var"  # the snapshot of this test's database alone
     build()
-
-
-def text_of(pdf: Path) -> str:
-    return subprocess.run([tool("pdftotext"), "-layout", str(pdf), "-"], check=True, capture_output=True,
-                          text=True, timeout=60).stdout
-
-
-def first_page(pdf: Path, tmp_path: Path) -> list[tuple[int, int, int]]:
-    stem = tmp_path / pdf.stem
-    subprocess.run([tool("pdftoppm"), "-png", "-r", "60", "-f", "1", "-l", "1", str(pdf), str(stem)],
-                   check=True, capture_output=True, timeout=60)
-    (png,) = tmp_path.glob(f"{pdf.stem}*.png")
-    return list(Image.open(png).convert("RGB").getdata())
 
 
 def number(cell: str) -> float:
@@ -64,18 +49,17 @@ def test_the_chinese_pdf_opens_on_its_chart_in_the_embedded_font(region, tmp_pat
     pdf = tmp_path / f"report-{code}.pdf"
     pdf.write_bytes(report_pdf.pdf_bytes(found, "zh-hans", "test"))
 
-    text = text_of(pdf)
+    text = pdf_text(pdf)
     with translation.override("zh-hans"):  # the headings as the catalogue says them (Chinese once translated)
         headings = [_("Summary"), _("Measures by year"), _("Main causes of poverty"), _("Notes")]
     assert name in text and str(YEAR) in text
     for heading in headings:
         assert heading in text, heading
     assert found.causes and found.causes[0][0] in text  # the causes' Chinese labels
-    fonts = subprocess.run([tool("pdffonts"), str(pdf)], check=True, capture_output=True, text=True,
-                           timeout=60).stdout
+    fonts = pdf_fonts(pdf)
     assert re.search(r"\+WenQuanYi-Micro-Hei +CID TrueType +Identity-H +yes", fonts), fonts  # embedded
 
-    pixels = first_page(pdf, tmp_path)
+    pixels = first_page_pixels(pdf, tmp_path, dpi=60)
     inked = sum(1 for pixel in pixels if min(pixel) < 200)
     assert inked > len(pixels) // 100, "the first page is blank"
     drawn = sum(1 for pixel in pixels if near(pixel, TREND))
@@ -85,7 +69,7 @@ def test_the_chinese_pdf_opens_on_its_chart_in_the_embedded_font(region, tmp_pat
 def test_the_english_pdf_reads_in_english(region, tmp_path):
     pdf = tmp_path / "report-en.pdf"
     pdf.write_bytes(report_pdf.pdf_bytes(figures(XIJI, YEAR), "en", "test"))
-    text = text_of(pdf)
+    text = pdf_text(pdf)
     for heading in ("Yearly poverty report", "Xiji", "Summary", "Measures by year", "Areas within",
                     "Income distribution", "Multidimensional poverty: indicators", "Funds and projects",
                     "Notes"):

@@ -9,13 +9,12 @@ from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.utils import translation
-from PIL import Image
 
 from jingzhun.areas.scope import scope_for
 from jingzhun.funds import report_pdf, report_queries, report_xlsx
 from jingzhun.funds.models import Entry, Source
 from jingzhun.funds.queries import totals_by
-from tests.tools import tool
+from tests.tools import first_page_pixels, pdf_text, tool
 
 from .test_funds import build
 
@@ -61,12 +60,8 @@ def test_the_demo_county_account_opens_in_libreoffice_and_renders_as_a_chinese_p
 
     pdf = tmp_path / "account.pdf"
     pdf.write_bytes(report_pdf.pdf_bytes(account, "zh-hans"))
-    text = subprocess.run([tool("pdftotext"), "-layout", str(pdf), "-"], check=True, capture_output=True,
-                          text=True, timeout=60).stdout
+    text = pdf_text(pdf)
     assert "西吉县" in text and str(YEAR) in text
-    subprocess.run([tool("pdftoppm"), "-png", "-r", "50", "-f", "1", "-l", "1", str(pdf),
-                    str(tmp_path / "page")], check=True, capture_output=True, timeout=60)
-    (png,) = tmp_path.glob("page*.png")
-    pixels = list(Image.open(png).convert("RGB").getdata())
+    pixels = first_page_pixels(pdf, tmp_path)
     inked = sum(1 for pixel in pixels if min(pixel) < 200)
     assert inked > len(pixels) // 100, "the first page is blank"

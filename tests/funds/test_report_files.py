@@ -11,12 +11,11 @@ from pathlib import Path
 
 import pytest
 from django.utils import translation
-from PIL import Image
 
 from jingzhun.areas.scope import scope_for
 from jingzhun.funds import report_pdf, report_queries, report_xlsx
 from tests.conftest import XIJI
-from tests.tools import tool
+from tests.tools import first_page_pixels, pdf_fonts, pdf_text, tool
 
 from . import test_report_figures as figures
 
@@ -80,19 +79,6 @@ def test_libreoffice_opens_the_chinese_workbook(account, tmp_path):
         assert summary[translation.gettext("area")] == f"{XIJI} 西吉县"
 
 
-def pdf_text(pdf: Path, page: int | None = None) -> str:
-    pages = ["-f", str(page), "-l", str(page)] if page else []
-    return subprocess.run([tool("pdftotext"), *pages, "-layout", str(pdf), "-"], check=True,
-                          capture_output=True, text=True, timeout=60).stdout
-
-
-def first_page(pdf: Path, tmp_path: Path) -> Image.Image:
-    subprocess.run([tool("pdftoppm"), "-png", "-r", "50", "-f", "1", "-l", "1", str(pdf),
-                    str(tmp_path / "page")], check=True, capture_output=True, timeout=60)
-    (image,) = tmp_path.glob("page*.png")
-    return Image.open(image).convert("RGB")
-
-
 def test_the_chinese_pdf_has_its_title_area_and_font_and_a_drawn_first_page(account, tmp_path, caplog):
     pdf = tmp_path / "account.pdf"
     with caplog.at_level(logging.WARNING, logger="weasyprint"):
@@ -102,12 +88,10 @@ def test_the_chinese_pdf_has_its_title_area_and_font_and_a_drawn_first_page(acco
     with translation.override("zh-hans"):
         title = str(report_xlsx.TITLE)
     assert title in " ".join(text.split()) and "西吉县" in text and XIJI in text
-    fonts = subprocess.run([tool("pdffonts"), str(pdf)], check=True, capture_output=True, text=True,
-                           timeout=60).stdout.splitlines()[2:]
+    fonts = pdf_fonts(pdf).splitlines()[2:]
     cjk = [line.split() for line in fonts if "WenQuanYi" in line]
     assert cjk and all(columns[-5] == "yes" for columns in cjk)  # the "emb" column
-    page = first_page(pdf, tmp_path)
-    pixels = list(page.getdata())
+    pixels = first_page_pixels(pdf, tmp_path)
     inked = sum(1 for p in pixels if min(p) < 200)
     assert inked > len(pixels) // 100, "the first page is blank"
     # The chart's bars, in their blue.
