@@ -155,11 +155,16 @@ def funds(browser, base: str) -> None:
     page.screenshot(path=OUT / "24-mutual-fund.png")
     page.goto("/funds/report/?year=2019")
     page.screenshot(path=OUT / "25-yearly-account.png")
+    pdf_first_page(page, "/funds/report/account.pdf?year=2019", "26-yearly-account-pdf")
+
+
+def pdf_first_page(page, url: str, name: str) -> None:
+    """The first page of the PDF at `url`, fetched as the signed-in page's user, as OUT/<name>.png."""
     with tempfile.TemporaryDirectory() as folder:
-        pdf = Path(folder) / "account.pdf"
-        pdf.write_bytes(page.request.get("/funds/report/account.pdf?year=2019").body())
+        pdf = Path(folder) / "file.pdf"
+        pdf.write_bytes(page.request.get(url).body())
         subprocess.run(["pdftoppm", "-png", "-r", "70", "-f", "1", "-l", "1", "-singlefile", str(pdf),
-                        str(OUT / "26-yearly-account-pdf")], check=True)
+                        str(OUT / name)], check=True)
 
 
 def analytics(browser, base: str) -> None:
@@ -173,11 +178,7 @@ def analytics(browser, base: str) -> None:
     sign_in(page, "xiji")
     page.goto("/analytics/")
     page.screenshot(path=OUT / "28-dashboard-county.png", full_page=True)
-    with tempfile.TemporaryDirectory() as folder:
-        pdf = Path(folder) / "report.pdf"
-        pdf.write_bytes(page.request.get("/analytics/640422000000/report.pdf").body())
-        subprocess.run(["pdftoppm", "-png", "-r", "70", "-f", "1", "-l", "1", "-singlefile", str(pdf),
-                        str(OUT / "29-yearly-report-pdf")], check=True)
+    pdf_first_page(page, "/analytics/640422000000/report.pdf", "29-yearly-report-pdf")
 
 
 def procedures(browser, base: str, county) -> None:
